@@ -1,0 +1,1 @@
+"""Resident Voice: a council and its housing associations keep a resident participation charter."""

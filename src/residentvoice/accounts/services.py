@@ -1,0 +1,271 @@
+"""Writes about people and access: registration, verification, invitations and memberships."""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from residentvoice.core.notifications import email_send
+from residentvoice.organisations.models import Landlord
+
+from .models import (
+    COUNCIL_ROLES,
+    LANDLORD_STAFF_ROLES,
+    Membership,
+    RegistrationDecision,
+    RegistrationOutcome,
+    ResidentRegistration,
+    ResidentTenure,
+    Role,
+    StaffInvitation,
+    User,
+)
+
+INVITATION_SALT = "residentvoice.accounts.invitation"
+INVITATION_MAX_AGE = 60 * 60 * 24 * 14  # two weeks
+
+
+@transaction.atomic
+def resident_register(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    landlord: Landlord,
+    tenure: str,
+    tenancy_reference: str = "",
+    address: str = "",
+    postcode: str = "",
+) -> ResidentRegistration:
+    """Create an account and a registration for the landlord's staff to verify."""
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "An account with this email address already exists."})
+    if tenure not in ResidentTenure.values:
+        raise ValidationError({"tenure": "Choose tenant, leaseholder or shared owner."})
+    if not tenancy_reference.strip() and not address.strip():
+        raise ValidationError("Give your tenancy reference or your address, so your landlord can find you.")
+    user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
+    registration = ResidentRegistration.objects.create(
+        user=user,
+        landlord=landlord,
+        tenure=tenure,
+        tenancy_reference=tenancy_reference.strip(),
+        address=address.strip(),
+        postcode=postcode.strip().upper(),
+    )
+    email_send(
+        to=[user.email],
+        subject="We have your registration",
+        template="accounts/email/registration_received.txt",
+        context={"registration": registration},
+    )
+    return registration
+
+
+def registration_status(registration: ResidentRegistration) -> str:
+    """'pending', 'verified' or 'rejected', from the latest decision."""
+    decisions = list(registration.decisions.all())
+    return decisions[-1].outcome if decisions else "pending"
+
+
+@transaction.atomic
+def registration_decide(
+    *,
+    registration: ResidentRegistration,
+    decided_by: User,
+    outcome: str,
+    reason: str = "",
+) -> RegistrationDecision:
+    """Verify or reject a registration and tell the person by email."""
+    if outcome not in RegistrationOutcome.values:
+        raise ValidationError({"outcome": "Choose verify or reject."})
+    if outcome == RegistrationOutcome.REJECTED and not reason.strip():
+        raise ValidationError({"reason": "Give a reason, so the person knows what to do next."})
+    if registration_status(registration) != "pending":
+        raise ValidationError("This registration has already been decided.")
+    user = registration.user
+    existing = Membership.objects.filter(user=user).first()
+    if outcome == RegistrationOutcome.VERIFIED and existing is not None:
+        raise ValidationError("This person already has a role on the site.")
+    decision = RegistrationDecision.objects.create(
+        registration=registration, outcome=outcome, reason=reason.strip(), decided_by=decided_by
+    )
+    if outcome == RegistrationOutcome.VERIFIED:
+        Membership.objects.create(
+            user=user,
+            role=Role.RESIDENT,
+            landlord=registration.landlord,
+            resident_tenure=registration.tenure,
+        )
+    email_send(
+        to=[user.email],
+        subject=(
+            f"{registration.landlord.short_name} has verified you as a resident"
+            if outcome == RegistrationOutcome.VERIFIED
+            else f"{registration.landlord.short_name} could not verify your registration"
+        ),
+        template="accounts/email/registration_decided.txt",
+        context={"registration": registration, "decision": decision},
+    )
+    return decision
+
+
+def _check_inviter_may_grant(*, invited_by: User, role: str, landlord: Landlord | None) -> None:
+    membership = Membership.objects.filter(user=invited_by).first()
+    if membership is None:
+        raise ValidationError("You cannot invite people.")
+    if role == Role.RESIDENT:
+        raise ValidationError({"role": "Residents register themselves and are verified by their landlord."})
+    if membership.role == Role.COUNCIL_ADMIN:
+        if role in COUNCIL_ROLES and landlord is not None:
+            raise ValidationError("Council roles do not belong to a landlord.")
+        if role in LANDLORD_STAFF_ROLES and landlord is None:
+            raise ValidationError({"landlord": "Choose the landlord this person will work for."})
+        return
+    if membership.role == Role.LANDLORD_ADMIN:
+        if role not in LANDLORD_STAFF_ROLES or landlord is None or landlord.pk != membership.landlord_id:
+            raise ValidationError({"role": "You can invite staff of your own landlord only."})
+        return
+    raise ValidationError("You cannot invite people.")
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    invited_by: User,
+    email: str,
+    full_name: str,
+    role: str,
+    landlord: Landlord | None = None,
+) -> StaffInvitation:
+    """Invite a member of staff; they get an email with a link to set their password."""
+    email = email.strip().lower()
+    _check_inviter_may_grant(invited_by=invited_by, role=role, landlord=landlord)
+    if Membership.objects.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": "This person already has a role on the site."})
+    if StaffInvitation.objects.filter(
+        email__iexact=email, accepted_at__isnull=True, withdrawn_at__isnull=True
+    ).exists():
+        raise ValidationError({"email": "This person already has an open invitation."})
+    invitation = StaffInvitation.objects.create(
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        landlord=landlord,
+        invited_by=invited_by,
+    )
+    token = invitation_token(invitation)
+    email_send(
+        to=[email],
+        subject="You are invited to Resident Voice",
+        template="accounts/email/invitation.txt",
+        context={
+            "invitation": invitation,
+            "path": reverse("accounts:invitation-accept", kwargs={"token": token}),
+        },
+    )
+    return invitation
+
+
+def invitation_token(invitation: StaffInvitation) -> str:
+    return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> StaffInvitation | None:
+    """The open invitation a token names, or None if the link is wrong, expired or used."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    invitation = (
+        StaffInvitation.objects.select_related("landlord").filter(pk=data.get("invitation")).first()
+    )
+    return invitation if invitation is not None and invitation.is_open else None
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: StaffInvitation, full_name: str, password: str) -> User:
+    """Create (or reuse) the account and give it the invited role."""
+    invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError("This invitation has already been used or withdrawn.")
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name.strip()
+        )
+    else:
+        if Membership.objects.filter(user=user).exists():
+            raise ValidationError("This account already has a role on the site.")
+        user.full_name = full_name.strip() or user.full_name
+        user.set_password(password)
+        user.save()
+    Membership.objects.create(user=user, role=invitation.role, landlord=invitation.landlord)
+    if invitation.role == Role.COUNCIL_ADMIN:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: StaffInvitation) -> StaffInvitation:
+    if not invitation.is_open:
+        raise ValidationError("Only an open invitation can be withdrawn.")
+    invitation.withdrawn_at = timezone.now()
+    invitation.save(update_fields=["withdrawn_at", "updated_at"])
+    return invitation
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, changed_by: User) -> Membership:
+    """Move a member of staff between admin and officer within the same organisation."""
+    allowed = COUNCIL_ROLES if membership.is_council else LANDLORD_STAFF_ROLES
+    if membership.role == Role.RESIDENT or role not in allowed:
+        raise ValidationError({"role": "Choose a role within the same organisation."})
+    if membership.user_id == changed_by.pk:
+        raise ValidationError("You cannot change your own role; ask another admin.")
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    user = membership.user
+    user.is_staff = role == Role.COUNCIL_ADMIN
+    user.save(update_fields=["is_staff"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, removed_by: User) -> None:
+    """Take a person's role away. Their account stays, with public access only."""
+    if membership.user_id == removed_by.pk:
+        raise ValidationError("You cannot remove yourself; ask another admin.")
+    user = membership.user
+    membership.delete()
+    if user.is_staff and not user.is_superuser:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    user: User,
+    role: str,
+    landlord: Landlord | None = None,
+    resident_tenure: str = "",
+) -> Membership:
+    """Give a person a role directly (used by set-up commands and the demonstration)."""
+    membership, _ = Membership.objects.update_or_create(
+        user=user,
+        defaults={"role": role, "landlord": landlord, "resident_tenure": resident_tenure},
+    )
+    wants_admin = role == Role.COUNCIL_ADMIN
+    if user.is_staff != wants_admin and not user.is_superuser:
+        user.is_staff = wants_admin
+        user.save(update_fields=["is_staff"])
+    return membership

@@ -1,0 +1,19 @@
+"""The site's URLs: one include per domain app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Resident Voice administration"
+admin.site.site_title = "Resident Voice administration"
+
+urlpatterns = [
+    path("", include("residentvoice.core.urls")),
+    path("", include("residentvoice.organisations.urls")),
+    path("charter/", include("residentvoice.charter.urls")),
+    path("", include("residentvoice.accounts.urls")),
+    path("tsm/", include("residentvoice.tsm.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler404 = "residentvoice.core.views.page_not_found"
+handler500 = "residentvoice.core.views.server_error"

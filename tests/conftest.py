@@ -55,7 +55,9 @@ def people(council, landlord, other_landlord):
         "landlord_officer": user_with_role(
             Role.LANDLORD_OFFICER, landlord, email="officer@example.org"
         ),
-        "landlord_admin": user_with_role(Role.LANDLORD_ADMIN, landlord, email="ll-admin@example.org"),
+        "landlord_admin": user_with_role(
+            Role.LANDLORD_ADMIN, landlord, email="ll-admin@example.org"
+        ),
         "other_landlord_admin": user_with_role(
             Role.LANDLORD_ADMIN, other_landlord, email="other-ll-admin@example.org"
         ),

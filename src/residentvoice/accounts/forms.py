@@ -113,7 +113,10 @@ class ResidentRegistrationForm(GovukFormMixin, NewPasswordMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if not cleaned.get("tenancy_reference", "").strip() and not cleaned.get("address", "").strip():
+        if (
+            not cleaned.get("tenancy_reference", "").strip()
+            and not cleaned.get("address", "").strip()
+        ):
             self.add_error(
                 "tenancy_reference",
                 "Give your tenancy reference or your address, so your landlord can find you.",
@@ -139,13 +142,18 @@ class RegistrationDecisionForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("outcome") == RegistrationOutcome.REJECTED and not cleaned.get("reason", "").strip():
+        if (
+            cleaned.get("outcome") == RegistrationOutcome.REJECTED
+            and not cleaned.get("reason", "").strip()
+        ):
             self.add_error("reason", "Give a reason, so the person knows what to do next.")
         return cleaned
 
 
 def staff_role_choices(*, for_council_admin: bool) -> list[tuple[str, str]]:
-    roles = [*COUNCIL_ROLES, *LANDLORD_STAFF_ROLES] if for_council_admin else [*LANDLORD_STAFF_ROLES]
+    roles = (
+        [*COUNCIL_ROLES, *LANDLORD_STAFF_ROLES] if for_council_admin else [*LANDLORD_STAFF_ROLES]
+    )
     return [(role.value, role.label) for role in Role if role in roles]
 
 
@@ -173,7 +181,9 @@ class InvitationForm(GovukForm):
             if role in LANDLORD_STAFF_ROLES and landlord is None:
                 self.add_error("landlord", "Choose the landlord this person will work for.")
             if role in COUNCIL_ROLES and landlord is not None:
-                self.add_error("landlord", "Council roles do not belong to a landlord: leave this empty.")
+                self.add_error(
+                    "landlord", "Council roles do not belong to a landlord: leave this empty."
+                )
         return cleaned
 
 

@@ -165,7 +165,10 @@ class RegistrationOutcome(models.TextChoices):
 
 
 class RegistrationDecision(models.Model):
-    """A landlord's decision on a registration. Append-only: a registration's status is its latest decision."""
+    """A landlord's decision on a registration.
+
+    Append-only: a registration's status is its latest decision.
+    """
 
     registration = models.ForeignKey(
         ResidentRegistration, on_delete=models.CASCADE, related_name="decisions"

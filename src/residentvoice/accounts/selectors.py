@@ -59,7 +59,9 @@ def registrations_pending_for(user: Any) -> QuerySet[ResidentRegistration]:
     if membership is None or membership.role not in LANDLORD_STAFF_ROLES:
         return ResidentRegistration.objects.none()
     return _with_decisions(
-        ResidentRegistration.objects.filter(landlord_id=membership.landlord_id, decisions__isnull=True)
+        ResidentRegistration.objects.filter(
+            landlord_id=membership.landlord_id, decisions__isnull=True
+        )
     ).order_by("created_at")
 
 
@@ -112,6 +114,4 @@ def residents_count_for(user: Any) -> int:
     membership = membership_of(user)
     if membership is None or membership.landlord_id is None:
         return 0
-    return Membership.objects.filter(
-        landlord_id=membership.landlord_id, role=Role.RESIDENT
-    ).count()
+    return Membership.objects.filter(landlord_id=membership.landlord_id, role=Role.RESIDENT).count()

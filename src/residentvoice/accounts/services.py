@@ -47,7 +47,9 @@ def resident_register(
     if tenure not in ResidentTenure.values:
         raise ValidationError({"tenure": "Choose tenant, leaseholder or shared owner."})
     if not tenancy_reference.strip() and not address.strip():
-        raise ValidationError("Give your tenancy reference or your address, so your landlord can find you.")
+        raise ValidationError(
+            "Give your tenancy reference or your address, so your landlord can find you."
+        )
     user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
     registration = ResidentRegistration.objects.create(
         user=user,
@@ -119,7 +121,9 @@ def _check_inviter_may_grant(*, invited_by: User, role: str, landlord: Landlord 
     if membership is None:
         raise ValidationError("You cannot invite people.")
     if role == Role.RESIDENT:
-        raise ValidationError({"role": "Residents register themselves and are verified by their landlord."})
+        raise ValidationError(
+            {"role": "Residents register themselves and are verified by their landlord."}
+        )
     if membership.role == Role.COUNCIL_ADMIN:
         if role in COUNCIL_ROLES and landlord is not None:
             raise ValidationError("Council roles do not belong to a landlord.")
@@ -127,7 +131,11 @@ def _check_inviter_may_grant(*, invited_by: User, role: str, landlord: Landlord 
             raise ValidationError({"landlord": "Choose the landlord this person will work for."})
         return
     if membership.role == Role.LANDLORD_ADMIN:
-        if role not in LANDLORD_STAFF_ROLES or landlord is None or landlord.pk != membership.landlord_id:
+        if (
+            role not in LANDLORD_STAFF_ROLES
+            or landlord is None
+            or landlord.pk != membership.landlord_id
+        ):
             raise ValidationError({"role": "You can invite staff of your own landlord only."})
         return
     raise ValidationError("You cannot invite people.")
@@ -259,11 +267,20 @@ def membership_grant(
     landlord: Landlord | None = None,
     resident_tenure: str = "",
 ) -> Membership:
-    """Give a person a role directly (used by set-up commands and the demonstration)."""
-    membership, _ = Membership.objects.update_or_create(
-        user=user,
-        defaults={"role": role, "landlord": landlord, "resident_tenure": resident_tenure},
-    )
+    """Give a person a role directly (set-up, the demonstration), writing only what changes."""
+    membership = Membership.objects.filter(user=user).first()
+    if membership is None:
+        membership = Membership.objects.create(
+            user=user, role=role, landlord=landlord, resident_tenure=resident_tenure
+        )
+    elif (membership.role, membership.landlord_id, membership.resident_tenure) != (
+        role,
+        landlord.pk if landlord else None,
+        resident_tenure,
+    ):
+        membership.role, membership.landlord = role, landlord
+        membership.resident_tenure = resident_tenure
+        membership.save()
     wants_admin = role == Role.COUNCIL_ADMIN
     if user.is_staff != wants_admin and not user.is_superuser:
         user.is_staff = wants_admin

@@ -10,22 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
-from rules.contrib.views import permission_required
+
+from residentvoice.core.forms import form_errors_from
+from residentvoice.core.permissions import permission_required
 
 from . import forms, selectors, services
 from .models import Membership, ResidentRegistration, StaffInvitation
-
-
-def _form_errors_from(form: object, error: ValidationError) -> None:
-    """Put a service's validation errors onto the form so the person sees them beside the fields."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None  # type: ignore[attr-defined]
-            for item in errors:
-                form.add_error(target, item)  # type: ignore[attr-defined]
-    else:
-        for message in error.messages:
-            form.add_error(None, message)  # type: ignore[attr-defined]
 
 
 class SignInView(auth_views.LoginView):
@@ -91,7 +81,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 postcode=data["postcode"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             return render(request, "accounts/register_done.html", {"landlord": data["landlord"]})
     return render(request, "accounts/register.html", {"form": form})
@@ -132,9 +122,11 @@ def registration_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
-            messages.success(request, f"Decision saved. {registration.user.full_name} has been told by email.")
+            messages.success(
+                request, f"Decision saved. {registration.user.full_name} has been told by email."
+            )
             return redirect("accounts:registration-queue")
     return render(
         request,
@@ -173,7 +165,7 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
                 landlord=data.get("landlord") if for_council_admin else membership.landlord,
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, f"Invitation sent to {data['email']}.")
             return redirect("accounts:staff-list")
@@ -216,11 +208,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
-            messages.success(request, "Your account is ready. Sign in with your email address and new password.")
+            messages.success(
+                request, "Your account is ready. Sign in with your email address and new password."
+            )
             return redirect("accounts:login")
-    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
 
 
 def _membership_for_management(request: HttpRequest, pk: int) -> Membership:
@@ -259,5 +255,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"{membership.user.full_name}'s role has been changed.")
                 return redirect("accounts:staff-list")
         except ValidationError as error:
-            _form_errors_from(form, error)
-    return render(request, "accounts/membership_edit.html", {"membership": membership, "form": form})
+            form_errors_from(form, error)
+    return render(
+        request, "accounts/membership_edit.html", {"membership": membership, "form": form}
+    )

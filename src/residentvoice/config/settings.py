@@ -30,7 +30,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def _local_secret_key() -> str:
-    """A per-checkout key for local use, so `make run` needs no set-up. Production sets SECRET_KEY."""
+    """A per-checkout key so `make run` needs no set-up. Production sets SECRET_KEY."""
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_tasks",

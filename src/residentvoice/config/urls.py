@@ -15,5 +15,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+handler403 = "residentvoice.core.views.permission_denied"
 handler404 = "residentvoice.core.views.page_not_found"
 handler500 = "residentvoice.core.views.server_error"

@@ -12,9 +12,13 @@ from residentvoice.core.models import TimeStampedModel
 class Council(TimeStampedModel):
     """The one council this installation serves."""
 
-    name = models.CharField(max_length=200, help_text="For example, London Borough of Richmond upon Thames")
+    name = models.CharField(
+        max_length=200, help_text="For example, London Borough of Richmond upon Thames"
+    )
     short_name = models.CharField(max_length=60, blank=True)
-    area_name = models.CharField(max_length=100, help_text="The borough or district, e.g. Richmond upon Thames")
+    area_name = models.CharField(
+        max_length=100, help_text="The borough or district, e.g. Richmond upon Thames"
+    )
     website = models.URLField(blank=True)
 
     history = HistoricalRecords()
@@ -123,4 +127,5 @@ class StockFigure(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.landlord.short_name}: {self.homes} {self.get_tenure_display()} ({self.get_area_display()})"
+        tenure, area = self.get_tenure_display(), self.get_area_display()
+        return f"{self.landlord.short_name}: {self.homes} {tenure} ({area})"

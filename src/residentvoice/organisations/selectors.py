@@ -1,4 +1,4 @@
-"""Reads about the council and its landlords, shaped for pages and with a fixed number of queries."""
+"""Reads about the council and its landlords, for pages, with a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -45,9 +45,7 @@ def landlord_list(*, sort: str = "name", descending: bool = False) -> QuerySet[L
         ],
         output_field=IntegerField(),
     )
-    queryset = _with_borough_stock(Landlord.objects.all()).annotate(
-        charter_status_rank=status_rank
-    )
+    queryset = _with_borough_stock(Landlord.objects.all()).annotate(charter_status_rank=status_rank)
     keys = LANDLORD_SORTS.get(sort, LANDLORD_SORTS["name"])
     ordering = [f"-{key}" if descending else key for key in keys[:1]] + list(keys[1:])
     return queryset.order_by(*ordering)

@@ -9,156 +9,361 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalResidentRegistration',
+            name="HistoricalResidentRegistration",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('tenure', models.CharField(choices=[('tenant', 'Tenant'), ('leaseholder', 'Leaseholder'), ('shared_owner', 'Shared owner')], max_length=20)),
-                ('tenancy_reference', models.CharField(blank=True, max_length=60)),
-                ('address', models.TextField(blank=True)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "tenure",
+                    models.CharField(
+                        choices=[
+                            ("tenant", "Tenant"),
+                            ("leaseholder", "Leaseholder"),
+                            ("shared_owner", "Shared owner"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("tenancy_reference", models.CharField(blank=True, max_length=60)),
+                ("address", models.TextField(blank=True)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical resident registration',
-                'verbose_name_plural': 'historical resident registrations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical resident registration",
+                "verbose_name_plural": "historical resident registrations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStaffInvitation',
+            name="HistoricalStaffInvitation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('email', models.EmailField(max_length=254)),
-                ('full_name', models.CharField(max_length=200)),
-                ('role', models.CharField(choices=[('council_admin', 'Council admin'), ('council_officer', 'Council officer'), ('landlord_admin', 'Landlord admin'), ('landlord_officer', 'Landlord officer'), ('resident', 'Resident')], max_length=20)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("email", models.EmailField(max_length=254)),
+                ("full_name", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("council_admin", "Council admin"),
+                            ("council_officer", "Council officer"),
+                            ("landlord_admin", "Landlord admin"),
+                            ("landlord_officer", "Landlord officer"),
+                            ("resident", "Resident"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical staff invitation',
-                'verbose_name_plural': 'historical staff invitations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical staff invitation",
+                "verbose_name_plural": "historical staff invitations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('council_admin', 'Council admin'), ('council_officer', 'Council officer'), ('landlord_admin', 'Landlord admin'), ('landlord_officer', 'Landlord officer'), ('resident', 'Resident')], max_length=20)),
-                ('resident_tenure', models.CharField(blank=True, choices=[('tenant', 'Tenant'), ('leaseholder', 'Leaseholder'), ('shared_owner', 'Shared owner')], help_text='Residents only', max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("council_admin", "Council admin"),
+                            ("council_officer", "Council officer"),
+                            ("landlord_admin", "Landlord admin"),
+                            ("landlord_officer", "Landlord officer"),
+                            ("resident", "Resident"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "resident_tenure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("tenant", "Tenant"),
+                            ("leaseholder", "Leaseholder"),
+                            ("shared_owner", "Shared owner"),
+                        ],
+                        help_text="Residents only",
+                        max_length=20,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RegistrationDecision',
+            name="RegistrationDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('verified', 'Verified'), ('rejected', 'Rejected')], max_length=10)),
-                ('reason', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("verified", "Verified"), ("rejected", "Rejected")], max_length=10
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['decided_at', 'pk'],
+                "ordering": ["decided_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ResidentRegistration',
+            name="ResidentRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('tenure', models.CharField(choices=[('tenant', 'Tenant'), ('leaseholder', 'Leaseholder'), ('shared_owner', 'Shared owner')], max_length=20)),
-                ('tenancy_reference', models.CharField(blank=True, max_length=60)),
-                ('address', models.TextField(blank=True)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "tenure",
+                    models.CharField(
+                        choices=[
+                            ("tenant", "Tenant"),
+                            ("leaseholder", "Leaseholder"),
+                            ("shared_owner", "Shared owner"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("tenancy_reference", models.CharField(blank=True, max_length=60)),
+                ("address", models.TextField(blank=True)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='StaffInvitation',
+            name="StaffInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('email', models.EmailField(max_length=254)),
-                ('full_name', models.CharField(max_length=200)),
-                ('role', models.CharField(choices=[('council_admin', 'Council admin'), ('council_officer', 'Council officer'), ('landlord_admin', 'Landlord admin'), ('landlord_officer', 'Landlord officer'), ('resident', 'Resident')], max_length=20)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("email", models.EmailField(max_length=254)),
+                ("full_name", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("council_admin", "Council admin"),
+                            ("council_officer", "Council officer"),
+                            ("landlord_admin", "Landlord admin"),
+                            ("landlord_officer", "Landlord officer"),
+                            ("resident", "Resident"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
-                ('full_name', models.CharField(max_length=200)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False, help_text='Only council admins should have this', verbose_name='can use the Django admin')),
-                ('is_demo', models.BooleanField(default=False, help_text='A demonstration account, refused unless the site is in demo mode')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="email address"),
+                ),
+                ("full_name", models.CharField(max_length=200)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Only council admins should have this",
+                        verbose_name="can use the Django admin",
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A demonstration account, refused unless the site is in demo mode",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['email'],
+                "ordering": ["email"],
             },
             managers=[
-                ('objects', residentvoice.accounts.models.UserManager()),
+                ("objects", residentvoice.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='HistoricalMembership',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('role', models.CharField(choices=[('council_admin', 'Council admin'), ('council_officer', 'Council officer'), ('landlord_admin', 'Landlord admin'), ('landlord_officer', 'Landlord officer'), ('resident', 'Resident')], max_length=20)),
-                ('resident_tenure', models.CharField(blank=True, choices=[('tenant', 'Tenant'), ('leaseholder', 'Leaseholder'), ('shared_owner', 'Shared owner')], help_text='Residents only', max_length=20)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("council_admin", "Council admin"),
+                            ("council_officer", "Council officer"),
+                            ("landlord_admin", "Landlord admin"),
+                            ("landlord_officer", "Landlord officer"),
+                            ("resident", "Resident"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "resident_tenure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("tenant", "Tenant"),
+                            ("leaseholder", "Leaseholder"),
+                            ("shared_owner", "Shared owner"),
+                        ],
+                        help_text="Residents only",
+                        max_length=20,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical membership',
-                'verbose_name_plural': 'historical memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical membership",
+                "verbose_name_plural": "historical memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,138 +15,384 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Council',
+            name="Council",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(help_text='For example, London Borough of Richmond upon Thames', max_length=200)),
-                ('short_name', models.CharField(blank=True, max_length=60)),
-                ('area_name', models.CharField(help_text='The borough or district, e.g. Richmond upon Thames', max_length=100)),
-                ('website', models.URLField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="For example, London Borough of Richmond upon Thames",
+                        max_length=200,
+                    ),
+                ),
+                ("short_name", models.CharField(blank=True, max_length=60)),
+                (
+                    "area_name",
+                    models.CharField(
+                        help_text="The borough or district, e.g. Richmond upon Thames",
+                        max_length=100,
+                    ),
+                ),
+                ("website", models.URLField(blank=True)),
             ],
             options={
-                'verbose_name': 'council',
+                "verbose_name": "council",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCouncil',
+            name="HistoricalCouncil",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('name', models.CharField(help_text='For example, London Borough of Richmond upon Thames', max_length=200)),
-                ('short_name', models.CharField(blank=True, max_length=60)),
-                ('area_name', models.CharField(help_text='The borough or district, e.g. Richmond upon Thames', max_length=100)),
-                ('website', models.URLField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="For example, London Borough of Richmond upon Thames",
+                        max_length=200,
+                    ),
+                ),
+                ("short_name", models.CharField(blank=True, max_length=60)),
+                (
+                    "area_name",
+                    models.CharField(
+                        help_text="The borough or district, e.g. Richmond upon Thames",
+                        max_length=100,
+                    ),
+                ),
+                ("website", models.URLField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical council',
-                'verbose_name_plural': 'historical councils',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalLandlord',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('name', models.CharField(db_index=True, max_length=200)),
-                ('short_name', models.CharField(max_length=60)),
-                ('slug', models.SlugField(max_length=80)),
-                ('regulator_code', models.CharField(blank=True, help_text='As the Regulator of Social Housing writes it, e.g. L4279 or 4849', max_length=20, verbose_name='regulator registration code')),
-                ('landlord_type', models.CharField(choices=[('housing_association', 'Housing association'), ('council', 'Council'), ('other', 'Other registered provider')], default='housing_association', max_length=30)),
-                ('website', models.URLField(blank=True)),
-                ('parent_group', models.CharField(blank=True, max_length=200)),
-                ('charter_status', models.CharField(choices=[('founding_signatory', 'Founding signatory'), ('signed', 'Signed'), ('invited', 'Invited to sign'), ('not_yet', 'Not yet signed')], default='not_yet', max_length=30)),
-                ('charter_status_date', models.DateField(blank=True, help_text='When the landlord signed, or was invited', null=True)),
-                ('is_fictional', models.BooleanField(default=False, help_text='A made-up organisation that exists only in the demonstration')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical landlord',
-                'verbose_name_plural': 'historical landlords',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Landlord',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('short_name', models.CharField(max_length=60)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('regulator_code', models.CharField(blank=True, help_text='As the Regulator of Social Housing writes it, e.g. L4279 or 4849', max_length=20, verbose_name='regulator registration code')),
-                ('landlord_type', models.CharField(choices=[('housing_association', 'Housing association'), ('council', 'Council'), ('other', 'Other registered provider')], default='housing_association', max_length=30)),
-                ('website', models.URLField(blank=True)),
-                ('parent_group', models.CharField(blank=True, max_length=200)),
-                ('charter_status', models.CharField(choices=[('founding_signatory', 'Founding signatory'), ('signed', 'Signed'), ('invited', 'Invited to sign'), ('not_yet', 'Not yet signed')], default='not_yet', max_length=30)),
-                ('charter_status_date', models.DateField(blank=True, help_text='When the landlord signed, or was invited', null=True)),
-                ('is_fictional', models.BooleanField(default=False, help_text='A made-up organisation that exists only in the demonstration')),
-            ],
-            options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('regulator_code', ''), _negated=True), fields=('regulator_code',), name='landlord_unique_regulator_code')],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalStockFigure',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('area', models.CharField(choices=[('borough', 'In the borough'), ('total', 'Across England')], max_length=10)),
-                ('tenure', models.CharField(choices=[('social_rent', 'Social rent'), ('affordable_rent', 'Affordable rent'), ('supported', "Supported and older people's housing"), ('shared_ownership', 'Shared ownership'), ('leasehold', 'Leasehold')], max_length=20)),
-                ('homes', models.PositiveIntegerField()),
-                ('as_of', models.DateField(help_text='The date the figure describes')),
-                ('source', models.CharField(help_text='Where the figure comes from', max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('landlord', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.landlord')),
-            ],
-            options={
-                'verbose_name': 'historical stock figure',
-                'verbose_name_plural': 'historical stock figures',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical council",
+                "verbose_name_plural": "historical councils",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='StockFigure',
+            name="HistoricalLandlord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('area', models.CharField(choices=[('borough', 'In the borough'), ('total', 'Across England')], max_length=10)),
-                ('tenure', models.CharField(choices=[('social_rent', 'Social rent'), ('affordable_rent', 'Affordable rent'), ('supported', "Supported and older people's housing"), ('shared_ownership', 'Shared ownership'), ('leasehold', 'Leasehold')], max_length=20)),
-                ('homes', models.PositiveIntegerField()),
-                ('as_of', models.DateField(help_text='The date the figure describes')),
-                ('source', models.CharField(help_text='Where the figure comes from', max_length=300)),
-                ('landlord', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stock_figures', to='organisations.landlord')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("name", models.CharField(db_index=True, max_length=200)),
+                ("short_name", models.CharField(max_length=60)),
+                ("slug", models.SlugField(max_length=80)),
+                (
+                    "regulator_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the Regulator of Social Housing writes it, e.g. L4279 or 4849",
+                        max_length=20,
+                        verbose_name="regulator registration code",
+                    ),
+                ),
+                (
+                    "landlord_type",
+                    models.CharField(
+                        choices=[
+                            ("housing_association", "Housing association"),
+                            ("council", "Council"),
+                            ("other", "Other registered provider"),
+                        ],
+                        default="housing_association",
+                        max_length=30,
+                    ),
+                ),
+                ("website", models.URLField(blank=True)),
+                ("parent_group", models.CharField(blank=True, max_length=200)),
+                (
+                    "charter_status",
+                    models.CharField(
+                        choices=[
+                            ("founding_signatory", "Founding signatory"),
+                            ("signed", "Signed"),
+                            ("invited", "Invited to sign"),
+                            ("not_yet", "Not yet signed"),
+                        ],
+                        default="not_yet",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "charter_status_date",
+                    models.DateField(
+                        blank=True, help_text="When the landlord signed, or was invited", null=True
+                    ),
+                ),
+                (
+                    "is_fictional",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A made-up organisation that exists only in the demonstration",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['landlord', 'area', 'tenure'],
-                'constraints': [models.UniqueConstraint(fields=('landlord', 'area', 'tenure'), name='stock_one_figure_per_tenure')],
+                "verbose_name": "historical landlord",
+                "verbose_name_plural": "historical landlords",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Landlord",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("short_name", models.CharField(max_length=60)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "regulator_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the Regulator of Social Housing writes it, e.g. L4279 or 4849",
+                        max_length=20,
+                        verbose_name="regulator registration code",
+                    ),
+                ),
+                (
+                    "landlord_type",
+                    models.CharField(
+                        choices=[
+                            ("housing_association", "Housing association"),
+                            ("council", "Council"),
+                            ("other", "Other registered provider"),
+                        ],
+                        default="housing_association",
+                        max_length=30,
+                    ),
+                ),
+                ("website", models.URLField(blank=True)),
+                ("parent_group", models.CharField(blank=True, max_length=200)),
+                (
+                    "charter_status",
+                    models.CharField(
+                        choices=[
+                            ("founding_signatory", "Founding signatory"),
+                            ("signed", "Signed"),
+                            ("invited", "Invited to sign"),
+                            ("not_yet", "Not yet signed"),
+                        ],
+                        default="not_yet",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "charter_status_date",
+                    models.DateField(
+                        blank=True, help_text="When the landlord signed, or was invited", null=True
+                    ),
+                ),
+                (
+                    "is_fictional",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A made-up organisation that exists only in the demonstration",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("regulator_code", ""), _negated=True),
+                        fields=("regulator_code",),
+                        name="landlord_unique_regulator_code",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalStockFigure",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[("borough", "In the borough"), ("total", "Across England")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "tenure",
+                    models.CharField(
+                        choices=[
+                            ("social_rent", "Social rent"),
+                            ("affordable_rent", "Affordable rent"),
+                            ("supported", "Supported and older people's housing"),
+                            ("shared_ownership", "Shared ownership"),
+                            ("leasehold", "Leasehold"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("homes", models.PositiveIntegerField()),
+                ("as_of", models.DateField(help_text="The date the figure describes")),
+                (
+                    "source",
+                    models.CharField(help_text="Where the figure comes from", max_length=300),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "landlord",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.landlord",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical stock figure",
+                "verbose_name_plural": "historical stock figures",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="StockFigure",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[("borough", "In the borough"), ("total", "Across England")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "tenure",
+                    models.CharField(
+                        choices=[
+                            ("social_rent", "Social rent"),
+                            ("affordable_rent", "Affordable rent"),
+                            ("supported", "Supported and older people's housing"),
+                            ("shared_ownership", "Shared ownership"),
+                            ("leasehold", "Leasehold"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("homes", models.PositiveIntegerField()),
+                ("as_of", models.DateField(help_text="The date the figure describes")),
+                (
+                    "source",
+                    models.CharField(help_text="Where the figure comes from", max_length=300),
+                ),
+                (
+                    "landlord",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stock_figures",
+                        to="organisations.landlord",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["landlord", "area", "tenure"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("landlord", "area", "tenure"), name="stock_one_figure_per_tenure"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,107 @@
+"""Reads shared by the whole site: the history of changes that matter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+
+# The models whose changes council admins can review, by the label shown on the history page.
+HISTORY_SOURCES: dict[str, tuple[str, ...]] = {
+    "organisations": (
+        "organisations.Council",
+        "organisations.Landlord",
+        "organisations.StockFigure",
+    ),
+    "people": ("accounts.Membership", "accounts.StaffInvitation", "accounts.ResidentRegistration"),
+    "charter": (
+        "charter.Charter",
+        "charter.Commitment",
+        "charter.Criterion",
+        "charter.RatingScale",
+        "charter.RatingOption",
+        "charter.StandardFramework",
+        "charter.StandardItem",
+    ),
+}
+_CHANGE = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    what: str
+    record: str
+    change: str
+    who: str
+    fields: tuple[str, ...]
+
+
+def _history_models(kind: str | None) -> list[Any]:
+    labels = HISTORY_SOURCES.get(kind, ()) if kind else sum(HISTORY_SOURCES.values(), ())
+    models = []
+    for label in labels:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        history = getattr(model, "history", None)
+        if history is not None:
+            models.append(model)
+    return models
+
+
+def history_recent(*, kind: str | None = None, limit: int = 100) -> list[HistoryEntry]:
+    """The latest changes across the chosen models: one query per model, whatever the volume."""
+    entries: list[HistoryEntry] = []
+    for model in _history_models(kind):
+        records = list(
+            model.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+        )
+        # Each record is compared with the one before it to name the fields that changed.
+        previous_by_id = _previous_records(model, records)
+        for record in records[:limit]:
+            before = previous_by_id.get(record.history_id)
+            changed: tuple[str, ...] = ()
+            if record.history_type == "~" and before is not None:
+                changed = tuple(change.field for change in record.diff_against(before).changes)
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    what=str(model._meta.verbose_name).capitalize(),
+                    record=_label(record),
+                    change=_CHANGE.get(record.history_type, record.history_type),
+                    who=(record.history_user.email if record.history_user else "the system"),
+                    fields=changed,
+                )
+            )
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries[:limit]
+
+
+def _label(record: Any) -> str:
+    """A name for the changed record from its own columns, so no further queries are needed."""
+    for attribute in ("name", "title", "email", "code"):
+        value = getattr(record, attribute, None)
+        if value:
+            return str(value)
+    return f"number {record.id}"
+
+
+def _previous_records(model: Any, records: list[Any]) -> dict[int, Any]:
+    """For each history record, the record just before it for the same object, in one query."""
+    if not records:
+        return {}
+    ids = {record.id for record in records}
+    oldest = min(record.history_date for record in records)
+    earlier = model.history.filter(id__in=ids, history_date__lte=oldest).order_by("-history_date")
+    pool = sorted([*records, *earlier], key=lambda r: (r.history_date, r.history_id))
+    last_seen: dict[Any, Any] = {}
+    result: dict[int, Any] = {}
+    for record in pool:
+        if record.id in last_seen and record.history_id not in result:
+            result[record.history_id] = last_seen[record.id]
+        last_seen[record.id] = record
+    return result

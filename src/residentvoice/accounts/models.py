@@ -113,9 +113,9 @@ class Membership(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=list(COUNCIL_ROLES), landlord__isnull=True)
+                    models.Q(role__in=sorted(COUNCIL_ROLES), landlord__isnull=True)
                     | (
-                        models.Q(role__in=[*LANDLORD_STAFF_ROLES, Role.RESIDENT])
+                        models.Q(role__in=[*sorted(LANDLORD_STAFF_ROLES), Role.RESIDENT])
                         & models.Q(landlord__isnull=False)
                     )
                 ),

@@ -218,10 +218,10 @@ class Migration(migrations.Migration):
                 condition=models.Q(
                     models.Q(
                         ("landlord__isnull", True),
-                        ("role__in", ["council_officer", "council_admin"]),
+                        ("role__in", ["council_admin", "council_officer"]),
                     ),
                     models.Q(
-                        ("role__in", ["landlord_officer", "landlord_admin", "resident"]),
+                        ("role__in", ["landlord_admin", "landlord_officer", "resident"]),
                         ("landlord__isnull", False),
                     ),
                     _connector="OR",

@@ -46,7 +46,7 @@ class GovukFormMixin:
     """Adds GOV.UK classes and error states to widgets once the form knows its errors."""
 
     fields: dict[str, forms.Field]
-    errors: Any
+    _errors: Any
     prefix: str | None
 
     def full_clean(self) -> None:
@@ -54,12 +54,14 @@ class GovukFormMixin:
         self._style_widgets()
 
     def _style_widgets(self) -> None:
+        # `_errors`, not `errors`: asking for `errors` would validate the form before it is complete.
+        errors = self._errors or {}
         for name, field in self.fields.items():
             css = widget_css_class(field.widget)
             classes = [css]
             if css == "govuk-input" and getattr(field, "width_class", None):
                 classes.append(field.width_class)  # type: ignore[attr-defined]
-            has_error = bool(self.errors) and name in self.errors
+            has_error = name in errors
             if has_error and css in _ERROR_CLASS:
                 classes.append(_ERROR_CLASS[css])
             field.widget.attrs["class"] = " ".join(classes)

@@ -5,4 +5,6 @@ from . import views
 app_name = "charter"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("commitments/<int:number>/", views.commitment, name="commitment"),
+    path("standards/", views.standards, name="standards"),
 ]

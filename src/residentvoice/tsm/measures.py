@@ -1,0 +1,456 @@
+"""The Tenant Satisfaction Measures and their arithmetic: plain Python, no Django, one engine for
+the regulator's published counts and a landlord's own survey responses alike (DOMAIN.md §5)."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Population(StrEnum):
+    """Whose homes a figure describes."""
+
+    LCRA = "LCRA"  # low-cost rental accommodation
+    LCHO = "LCHO"  # low-cost home ownership (shared owners)
+    COMBINED = "COMBINED"  # the few landlords allowed to report both together
+    ALL = "ALL"  # landlord-wide management figures (building safety, repairs, ASB)
+
+    @property
+    def label(self) -> str:
+        return POPULATION_LABELS[self]
+
+
+POPULATION_LABELS = {
+    Population.LCRA: "Tenants in low-cost rental homes",
+    Population.LCHO: "Shared owners (low-cost home ownership)",
+    Population.COMBINED: "Rental and shared ownership reported together",
+    Population.ALL: "All homes",
+}
+
+
+class Answer(StrEnum):
+    """The five answer categories of a perception question, plus "don't know"."""
+
+    VERY_SATISFIED = "very_satisfied"
+    FAIRLY_SATISFIED = "fairly_satisfied"
+    NEITHER = "neither"
+    FAIRLY_DISSATISFIED = "fairly_dissatisfied"
+    VERY_DISSATISFIED = "very_dissatisfied"
+    DONT_KNOW = "dont_know"
+
+
+FIVE_ANSWERS = (
+    Answer.VERY_SATISFIED,
+    Answer.FAIRLY_SATISFIED,
+    Answer.NEITHER,
+    Answer.FAIRLY_DISSATISFIED,
+    Answer.VERY_DISSATISFIED,
+)
+POSITIVE_ANSWERS = (Answer.VERY_SATISFIED, Answer.FAIRLY_SATISFIED)
+
+
+class Kind(StrEnum):
+    PERCEPTION = "perception"
+    MANAGEMENT = "management"
+
+
+@dataclass(frozen=True)
+class MeasureDefinition:
+    """One measure: what it is called, how it is worked out and for whom."""
+
+    code: str
+    name: str
+    kind: Kind
+    populations: tuple[Population, ...]
+    # Management measures: the result is numerator ÷ denominator × scale (100 or 1,000).
+    scale: int = 100
+    denominator: str = "respondents who gave one of the five answers"
+    # Perception questions asked only of some tenants (repairs, complaints, communal areas).
+    filter_question: str = ""
+    agree_scale: bool = False
+    higher_is_better: bool = True
+
+    @property
+    def regulator_label(self) -> str:
+        """The code as the regulator writes it: CH01_1 is CH01(1)."""
+        base, _, part = self.code.partition("_")
+        return f"{base}({part})" if part else base
+
+
+_SURVEYED = (Population.LCRA, Population.LCHO, Population.COMBINED)
+_RENTAL_ONLY = (Population.LCRA, Population.COMBINED)
+_BY_TENURE = (Population.LCRA, Population.LCHO, Population.COMBINED)
+_WHOLE_STOCK = (Population.ALL,)
+
+
+def _perception(code: str, name: str, **kwargs: object) -> MeasureDefinition:
+    populations = kwargs.pop("populations", _SURVEYED)
+    return MeasureDefinition(code, name, Kind.PERCEPTION, populations, **kwargs)  # type: ignore[arg-type]
+
+
+def _management(code: str, name: str, **kwargs: object) -> MeasureDefinition:
+    populations = kwargs.pop("populations", _WHOLE_STOCK)
+    return MeasureDefinition(code, name, Kind.MANAGEMENT, populations, **kwargs)  # type: ignore[arg-type]
+
+
+MEASURES: dict[str, MeasureDefinition] = {
+    m.code: m
+    for m in (
+        _perception("TP01", "Overall satisfaction"),
+        _perception(
+            "TP02",
+            "Satisfaction with repairs",
+            populations=_RENTAL_ONLY,
+            filter_question="had a repair in the last 12 months",
+        ),
+        _perception(
+            "TP03",
+            "Satisfaction with time taken to complete most recent repair",
+            populations=_RENTAL_ONLY,
+            filter_question="had a repair in the last 12 months",
+        ),
+        _perception(
+            "TP04", "Satisfaction that the home is well maintained", populations=_RENTAL_ONLY
+        ),
+        _perception("TP05", "Satisfaction that the home is safe"),
+        _perception(
+            "TP06", "Satisfaction that the landlord listens to tenant views and acts upon them"
+        ),
+        _perception(
+            "TP07",
+            "Satisfaction that the landlord keeps tenants informed about things that matter",
+        ),
+        _perception(
+            "TP08",
+            "Agreement that the landlord treats tenants fairly and with respect",
+            agree_scale=True,
+        ),
+        _perception(
+            "TP09",
+            "Satisfaction with the landlord's approach to handling complaints",
+            filter_question="made a complaint in the last 12 months",
+        ),
+        _perception(
+            "TP10",
+            "Satisfaction that the landlord keeps communal areas clean and well maintained",
+            filter_question="lives in a building with communal areas",
+        ),
+        _perception(
+            "TP11", "Satisfaction that the landlord makes a positive contribution to neighbourhoods"
+        ),
+        _perception(
+            "TP12", "Satisfaction with the landlord's approach to handling anti-social behaviour"
+        ),
+        _management(
+            "BS01", "Gas safety checks", denominator="homes that required a gas safety check"
+        ),
+        _management(
+            "BS02", "Fire safety checks", denominator="homes that required a fire risk assessment"
+        ),
+        _management(
+            "BS03", "Asbestos safety checks", denominator="homes that required an asbestos survey"
+        ),
+        _management(
+            "BS04",
+            "Water safety checks",
+            denominator="homes that required a legionella risk assessment",
+        ),
+        _management(
+            "BS05",
+            "Lift safety checks",
+            denominator="homes in buildings with communal passenger lifts",
+        ),
+        _management(
+            "RP01",
+            "Homes that do not meet the Decent Homes Standard",
+            denominator="homes to which the Decent Homes Standard applies",
+            higher_is_better=False,
+        ),
+        _management(
+            "RP02_1",
+            "Non-emergency repairs completed within target timescale",
+            denominator="non-emergency repairs completed",
+        ),
+        _management(
+            "RP02_2",
+            "Emergency repairs completed within target timescale",
+            denominator="emergency repairs completed",
+        ),
+        _management(
+            "CH01_1",
+            "Stage one complaints received per 1,000 homes",
+            populations=_BY_TENURE,
+            scale=1000,
+            denominator="homes of that tenure",
+            higher_is_better=False,
+        ),
+        _management(
+            "CH01_2",
+            "Stage two complaints received per 1,000 homes",
+            populations=_BY_TENURE,
+            scale=1000,
+            denominator="homes of that tenure",
+            higher_is_better=False,
+        ),
+        _management(
+            "CH02_1",
+            "Stage one complaints responded to within the Complaint Handling Code timescales",
+            populations=_BY_TENURE,
+            denominator="stage one complaints made",
+        ),
+        _management(
+            "CH02_2",
+            "Stage two complaints responded to within the Complaint Handling Code timescales",
+            populations=_BY_TENURE,
+            denominator="stage two complaints made",
+        ),
+        _management(
+            "NM01_1",
+            "Anti-social behaviour cases opened per 1,000 homes",
+            scale=1000,
+            denominator="rental and shared ownership homes",
+            higher_is_better=False,
+        ),
+        _management(
+            "NM01_2",
+            "Anti-social behaviour cases involving hate incidents opened per 1,000 homes",
+            scale=1000,
+            denominator="rental and shared ownership homes",
+            higher_is_better=False,
+        ),
+    )
+}
+
+PERCEPTION_CODES = tuple(c for c, m in MEASURES.items() if m.kind is Kind.PERCEPTION)
+MANAGEMENT_CODES = tuple(c for c, m in MEASURES.items() if m.kind is Kind.MANAGEMENT)
+# The questions whose answer is only counted when the filter question was answered "yes".
+FILTERED_CODES = tuple(c for c, m in MEASURES.items() if m.filter_question)
+
+
+def measure_code(base: str, part: str | int | None = None) -> str:
+    """Our code for a regulator label: ("CH01", 1) and "CH01(1)" both give "CH01_1"."""
+    base = base.strip().upper()
+    if part is None and "(" in base:
+        base, _, rest = base.partition("(")
+        part = rest.rstrip(")")
+    return f"{base}_{part}" if part not in (None, "") else base
+
+
+# --- perception --------------------------------------------------------------------------------
+
+AnswerCounts = Mapping[str, float]
+
+
+def perception_result(counts: AnswerCounts) -> float | None:
+    """Per cent giving a positive answer among those giving one of the five answers.
+
+    "Don't know / not applicable" is deliberately left out of the denominator; weighted
+    (fractional) counts are fine. None when nobody gave one of the five answers.
+    """
+    total = sum(float(counts.get(answer, 0) or 0) for answer in FIVE_ANSWERS)
+    if total <= 0:
+        return None
+    positive = sum(float(counts.get(answer, 0) or 0) for answer in POSITIVE_ANSWERS)
+    return positive / total * 100
+
+
+def management_result(code: str, numerator: float, denominator: float) -> float | None:
+    """Numerator ÷ denominator × the measure's scale; None when the denominator is zero."""
+    if denominator == 0:
+        return None
+    return float(numerator) / float(denominator) * MEASURES[code].scale
+
+
+# --- sample size -------------------------------------------------------------------------------
+
+Z_95 = 1.96
+# Required precision by relevant tenant population (lower bound of band, ± margin). The band
+# edges are reverse-engineered from every published 2023-24 row; the exact wording is unverified,
+# so callers may pass their own bands.
+PRECISION_BANDS: tuple[tuple[int, float], ...] = (
+    (25_000, 0.02),
+    (10_000, 0.03),
+    (2_500, 0.04),
+    (0, 0.05),
+)
+
+
+def required_precision(
+    population_size: int, bands: Iterable[tuple[int, float]] = PRECISION_BANDS
+) -> float:
+    """The margin of error (as a fraction) a landlord of this size must achieve."""
+    for lower, margin in sorted(bands, reverse=True):
+        if population_size >= lower:
+            return margin
+    raise ValueError(f"no precision band covers a population of {population_size}")
+
+
+def required_sample(
+    population_size: int, bands: Iterable[tuple[int, float]] = PRECISION_BANDS
+) -> int:
+    """Minimum responses for 95% confidence at p = 0.5, with the finite-population correction."""
+    if population_size <= 0:
+        return 0
+    margin = required_precision(population_size, bands)
+    n0 = Z_95**2 * 0.25 / margin**2
+    # DOMAIN.md writes the correction as 1 + (n0 - 1)/N; the regulator's published minimums
+    # (every 2023-24 row) follow 1 + n0/N rounded up, which differs by at most one response:
+    # 7,145 → 553.7 → 554; 3,945 → 521.0 → 521 (the other form gives 522).
+    n = n0 / (1 + n0 / population_size)
+    # Never more responses than there are tenants; the epsilon keeps float noise from pushing an
+    # exact whole number up by one.
+    return min(population_size, math.ceil(n - 1e-9))
+
+
+def margin_of_error(sample_size: float, population_size: int) -> float | None:
+    """Achieved margin of error in percentage points (95% confidence, p = 0.5, corrected)."""
+    if sample_size <= 0 or population_size <= 0:
+        return None
+    if population_size == 1 or sample_size >= population_size:
+        return 0.0
+    return (
+        Z_95
+        * math.sqrt(0.25 / sample_size)
+        * math.sqrt((population_size - sample_size) / (population_size - 1))
+        * 100
+    )
+
+
+# --- raw survey responses ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyResponse:
+    """One respondent's answers, already checked (see responses.py)."""
+
+    respondent_id: str
+    population: Population
+    answers: Mapping[str, Answer | None]
+    # TP02, TP03, TP09 and TP10 do not count when the matching filter answer is no.
+    filters: Mapping[str, bool | None] = field(default_factory=dict)
+    weight: float = 1.0
+    collection_method: str = ""
+    response_date: datetime.date | None = None
+
+
+@dataclass
+class CountTally:
+    """Answer counts for one question, weighted and unweighted, kept side by side."""
+
+    weighted: dict[str, float] = field(default_factory=dict)
+    unweighted: dict[str, float] = field(default_factory=dict)
+
+    def add(self, answer: Answer, weight: float) -> None:
+        self.weighted[answer] = self.weighted.get(answer, 0.0) + weight
+        self.unweighted[answer] = self.unweighted.get(answer, 0.0) + 1
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    code: str
+    population: Population
+    value: float | None
+    unweighted_value: float | None
+    counts: dict[str, float]
+    unweighted_counts: dict[str, float]
+    respondents: int  # who gave one of the five answers (unweighted)
+
+
+@dataclass(frozen=True)
+class PopulationResult:
+    """Everything a landlord must publish about one population's survey."""
+
+    population: Population
+    population_size: int | None
+    sample_size: int
+    required_sample: int | None
+    sample_met: bool | None
+    margin_of_error: float | None
+    measures: list[MeasureResult]
+    by_collection_method: dict[str, list[MeasureResult]]
+
+
+def answer_counts(responses: Iterable[SurveyResponse]) -> dict[tuple[Population, str], CountTally]:
+    """Tally every eligible answer by population and question."""
+    tallies: dict[tuple[Population, str], CountTally] = {}
+    for response in responses:
+        for code, answer in response.answers.items():
+            if answer is None:
+                continue
+            if code in FILTERED_CODES and response.filters.get(code) is False:
+                # Only tenants who had a repair, complained or have communal areas count; with
+                # no filter answer, having answered the question is taken as having been asked.
+                continue
+            key = (response.population, code)
+            tally = tallies.get(key)
+            if tally is None:
+                tally = tallies[key] = CountTally()
+            tally.add(answer, response.weight)
+    return tallies
+
+
+def _measure_results(
+    population: Population, tallies: Mapping[tuple[Population, str], CountTally]
+) -> list[MeasureResult]:
+    results = []
+    for code in PERCEPTION_CODES:
+        tally = tallies.get((population, code))
+        if tally is None:
+            continue
+        results.append(
+            MeasureResult(
+                code=code,
+                population=population,
+                value=perception_result(tally.weighted),
+                unweighted_value=perception_result(tally.unweighted),
+                counts=dict(tally.weighted),
+                unweighted_counts=dict(tally.unweighted),
+                respondents=int(sum(tally.unweighted.get(a, 0) for a in FIVE_ANSWERS)),
+            )
+        )
+    return results
+
+
+def perception_results(
+    responses: Iterable[SurveyResponse],
+    population_sizes: Mapping[Population, int] | None = None,
+) -> list[PopulationResult]:
+    """All perception measures per population, weighted and unweighted, with sample checks."""
+    responses = list(responses)
+    population_sizes = population_sizes or {}
+    results = []
+    for population in Population:
+        group = [r for r in responses if r.population is population]
+        if not group:
+            continue
+        size = population_sizes.get(population)
+        sample = len(group)
+        needed = required_sample(size) if size else None
+        by_method: dict[str, list[MeasureResult]] = {}
+        for method in sorted({r.collection_method for r in group if r.collection_method}):
+            method_tallies = answer_counts(r for r in group if r.collection_method == method)
+            by_method[method] = _measure_results(population, method_tallies)
+        results.append(
+            PopulationResult(
+                population=population,
+                population_size=size,
+                sample_size=sample,
+                required_sample=needed,
+                sample_met=None if needed is None else sample >= needed,
+                margin_of_error=margin_of_error(sample, size) if size else None,
+                measures=_measure_results(population, answer_counts(group)),
+                by_collection_method=by_method,
+            )
+        )
+    return results
+
+
+def to_decimal(value: float | None, places: int = 10) -> Decimal | None:
+    """A float as a Decimal rounded for storage; None stays None."""
+    if value is None:
+        return None
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places))

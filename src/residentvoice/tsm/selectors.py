@@ -1,0 +1,250 @@
+"""Reads for the TSM app: releases, one landlord's figures for a year, and national benchmarks
+(percentile, quartile, median among peers) in a fixed number of queries however many landlords."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .measures import MEASURES, Kind, Population
+from .models import (
+    LandlordReturn,
+    MeasureValue,
+    PerceptionSurvey,
+    RegulatorCodeLink,
+    RegulatorLandlord,
+    TsmRelease,
+)
+
+
+def tsm_release_list() -> QuerySet[TsmRelease]:
+    return TsmRelease.objects.select_related("replaced_by").order_by(
+        "-reporting_year", "-imported_at"
+    )
+
+
+def tsm_release_current(*, year: str) -> TsmRelease | None:
+    return TsmRelease.objects.filter(reporting_year=year, replaced_at__isnull=True).first()
+
+
+def regulator_landlord_codes(*, code: str) -> list[str]:
+    """Every code the same landlord has reported under, earliest first, following code links."""
+    code = code.strip().upper()
+    links = list(RegulatorCodeLink.objects.values_list("earlier__code", "later__code"))
+    earlier = {late: early for early, late in links}
+    later = dict(links)
+    chain = [code]
+    while chain[0] in earlier and earlier[chain[0]] not in chain:
+        chain.insert(0, earlier[chain[0]])
+    while chain[-1] in later and later[chain[-1]] not in chain:
+        chain.append(later[chain[-1]])
+    return chain
+
+
+def _number(value: Decimal | None, places: int = 1) -> float | None:
+    return None if value is None else round(float(value), places)
+
+
+def tsm_landlord_year(*, year: str, code: str) -> dict[str, Any] | None:
+    """One landlord's figures for a year as plain data (the `tsm show --json` shape)."""
+    release = tsm_release_current(year=year)
+    if release is None:
+        return None
+    landlord_return = (
+        LandlordReturn.objects.filter(
+            release=release, regulator_landlord__code=code.strip().upper()
+        )
+        .select_related("regulator_landlord", "regulator_landlord__landlord")
+        .first()
+    )
+    if landlord_return is None:
+        return None
+    landlord = landlord_return.regulator_landlord
+    surveys = list(PerceptionSurvey.objects.filter(release=release, regulator_landlord=landlord))
+    values = MeasureValue.objects.filter(release=release, regulator_landlord=landlord)
+    survey_data = [
+        {
+            "population": s.population,
+            "population_size": s.population_size,
+            "required_sample": s.required_sample,
+            "sample_size": s.achieved_sample,
+            "margin_of_error": _number(s.margin_of_error),
+            "sample_or_census": s.sample_or_census,
+            "predominant_method": s.predominant_method,
+            "responses_by_method": s.responses_by_method,
+            "weighted": s.weighted,
+            "contractor": s.contractor,
+            "reasons": s.markers,
+        }
+        for s in surveys
+    ]
+    preferred = next((s for s in survey_data if s["population"] == Population.LCRA), None)
+    return {
+        "reporting_year": release.reporting_year,
+        "release": release.source_name,
+        "landlord": {
+            "code": landlord.code,
+            "name": landlord_return.name,
+            "type": landlord_return.landlord_type,
+            "size_band": landlord_return.size_band,
+            "region": landlord_return.region,
+            "borough_landlord": landlord.landlord.name if landlord.landlord else None,
+            "regulator_notes": landlord_return.regulator_notes,
+        },
+        # The rental survey first: most landlords have only that one.
+        "survey": preferred or (survey_data[0] if survey_data else None),
+        "surveys": survey_data,
+        "measures": [
+            {
+                "code": v.measure,
+                "label": MEASURES[v.measure].regulator_label
+                if v.measure in MEASURES
+                else v.measure,
+                "name": MEASURES[v.measure].name if v.measure in MEASURES else "",
+                "population": v.population,
+                "value": _number(v.value),
+                "reason": v.marker or None,
+                "answer_counts": v.answer_counts,
+                "numerator": _number(v.numerator, 4),
+                "denominator": _number(v.denominator, 4),
+            }
+            for v in values.order_by("population", "measure")
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """Where one landlord's value sits among its peers for one measure."""
+
+    measure: str
+    population: str
+    value: float | None
+    peers: int
+    median: float | None
+    lower_quartile: float | None
+    upper_quartile: float | None
+    percentile: float | None  # share of peers with a lower value, ties counted half
+    quartile: int | None  # 1 = lowest quarter of values … 4 = highest
+    higher_is_better: bool
+
+
+def _peer_values(
+    release: TsmRelease,
+    measure: str,
+    population: str,
+    size_band: str | None,
+    landlord_type: str | None,
+) -> dict[str, float]:
+    values = MeasureValue.objects.filter(
+        release=release, measure=measure, population=population, value__isnull=False
+    )
+    if MEASURES.get(measure) and MEASURES[measure].kind is Kind.MANAGEMENT:
+        # A zero shown for a missing denominator is not a result; leave it out of the picture.
+        values = values.filter(denominator__gt=0)
+    if size_band or landlord_type:
+        returns = LandlordReturn.objects.filter(release=release)
+        if size_band:
+            returns = returns.filter(size_band=size_band)
+        if landlord_type:
+            returns = returns.filter(landlord_type=landlord_type)
+        values = values.filter(regulator_landlord__in=returns.values("regulator_landlord"))
+    return {
+        code: float(value)
+        for code, value in values.values_list("regulator_landlord__code", "value")
+        if value is not None
+    }
+
+
+def _quartiles(sorted_values: list[float]) -> tuple[float | None, float | None, float | None]:
+    if not sorted_values:
+        return None, None, None
+    if len(sorted_values) == 1:
+        only = sorted_values[0]
+        return only, only, only
+    lower, middle, upper = statistics.quantiles(sorted_values, n=4, method="inclusive")
+    return lower, middle, upper
+
+
+def _benchmark(measure: str, population: str, peers: dict[str, float], own_code: str) -> Benchmark:
+    ordered = sorted(peers.values())
+    lower, median, upper = _quartiles(ordered)
+    own = peers.get(own_code)
+    percentile = quartile = None
+    if own is not None:
+        below = sum(1 for v in ordered if v < own)
+        equal = sum(1 for v in ordered if v == own)
+        percentile = (below + equal / 2) / len(ordered) * 100
+        quartile = min(4, int(percentile // 25) + 1)
+    definition = MEASURES.get(measure)
+    return Benchmark(
+        measure=measure,
+        population=str(population),
+        value=own,
+        peers=len(ordered),
+        median=median,
+        lower_quartile=lower,
+        upper_quartile=upper,
+        percentile=percentile,
+        quartile=quartile,
+        higher_is_better=definition.higher_is_better if definition else True,
+    )
+
+
+def tsm_benchmark(
+    *,
+    year: str,
+    code: str,
+    measure: str,
+    population: str = Population.LCRA,
+    size_band: str | None = None,
+    landlord_type: str | None = None,
+) -> Benchmark | None:
+    """A landlord's value for a measure against every peer nationally; two queries at most."""
+    release = tsm_release_current(year=year)
+    if release is None:
+        return None
+    peers = _peer_values(release, measure, population, size_band, landlord_type)
+    return _benchmark(measure, population, peers, code.strip().upper())
+
+
+def tsm_benchmark_table(
+    *,
+    year: str,
+    code: str,
+    population: str = Population.LCRA,
+    size_band: str | None = None,
+    landlord_type: str | None = None,
+) -> list[Benchmark]:
+    """Benchmarks for every measure at once: a fixed number of queries, not one per measure."""
+    release = tsm_release_current(year=year)
+    if release is None:
+        return []
+    values = MeasureValue.objects.filter(release=release, value__isnull=False).filter(
+        population__in=[population, Population.ALL]
+    )
+    if size_band or landlord_type:
+        returns = LandlordReturn.objects.filter(release=release)
+        if size_band:
+            returns = returns.filter(size_band=size_band)
+        if landlord_type:
+            returns = returns.filter(landlord_type=landlord_type)
+        values = values.filter(regulator_landlord__in=returns.values("regulator_landlord"))
+    by_measure: dict[tuple[str, str], dict[str, float]] = {}
+    for measure, pop, landlord_code, value, denominator in values.values_list(
+        "measure", "population", "regulator_landlord__code", "value", "denominator"
+    ):
+        definition = MEASURES.get(measure)
+        if value is None or (definition and definition.kind is Kind.MANAGEMENT and not denominator):
+            continue
+        by_measure.setdefault((measure, pop), {})[landlord_code] = float(value)
+    own_code = code.strip().upper()
+    return [_benchmark(m, pop, peers, own_code) for (m, pop), peers in sorted(by_measure.items())]
+
+
+def regulator_landlords_in_borough() -> QuerySet[RegulatorLandlord]:
+    return RegulatorLandlord.objects.filter(landlord__isnull=False).select_related("landlord")

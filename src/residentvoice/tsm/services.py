@@ -1,0 +1,468 @@
+"""Writes for the TSM app: import the regulator's release, check its arithmetic, load a landlord's
+own survey responses, link a landlord's codes across years. Each write is one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from residentvoice.organisations.models import Landlord
+
+from .measures import (
+    FIVE_ANSWERS,
+    MEASURES,
+    Answer,
+    Kind,
+    Population,
+    PopulationResult,
+    SurveyResponse,
+    management_result,
+    perception_result,
+    perception_results,
+)
+from .models import (
+    LandlordReturn,
+    MeasureValue,
+    OwnSurvey,
+    OwnSurveyResponse,
+    PerceptionSurvey,
+    RegulatorCodeLink,
+    RegulatorLandlord,
+    TsmRelease,
+)
+from .responses import read_survey_file
+from .workbook import ParsedRelease, ParsedSurvey, ParsedValue, read_release
+
+BATCH = 1000
+# Differences smaller than this are rounding, in percentage points or per 1,000 homes.
+VERIFY_TOLERANCE = 0.1
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class ReleaseImport:
+    release: TsmRelease
+    created: bool
+    replaced: TsmRelease | None = None
+    landlords: int = 0
+    new_landlords: int = 0
+    surveys: int = 0
+    values: int = 0
+    markers: dict[str, int] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+
+def tsm_release_import(
+    *,
+    path: str | Path,
+    reporting_year: str | None = None,
+    version_note: str = "",
+    source_name: str | None = None,
+    progress: Progress | None = None,
+) -> ReleaseImport:
+    """Import the regulator's workbook, all or nothing.
+
+    The same file again changes nothing. A different file for a year already imported becomes
+    that year's release and the earlier one is kept, marked as replaced by it.
+    Raises workbook.WorkbookError naming sheet, row and column of every problem.
+    """
+    path = Path(path)
+    sha256 = file_sha256(path)
+    if (already := TsmRelease.objects.filter(sha256=sha256).first()) is not None:
+        return ReleaseImport(release=already, created=False)
+
+    def report(stage: str, done: int = 0, total: int = 0) -> None:
+        if progress:
+            progress(stage, done, total)
+
+    parsed = read_release(
+        path, reporting_year=reporting_year, progress=lambda sheet: report(f"Reading {sheet}")
+    )
+    with transaction.atomic():
+        return _store_release(parsed, sha256, source_name or path.name, version_note, report)
+
+
+def _store_release(
+    parsed: ParsedRelease,
+    sha256: str,
+    source_name: str,
+    version_note: str,
+    report: Callable[..., None],
+) -> ReleaseImport:
+    now = timezone.now()
+    previous = (
+        TsmRelease.objects.select_for_update()
+        .filter(reporting_year=parsed.reporting_year, replaced_at__isnull=True)
+        .first()
+    )
+    if previous is not None:
+        # Free the year first: only one release per year may be current.
+        previous.replaced_at = now
+        previous.save(update_fields=["replaced_at", "updated_at"])
+    release = TsmRelease.objects.create(
+        reporting_year=parsed.reporting_year,
+        source_name=source_name,
+        sha256=sha256,
+        imported_at=now,
+        version_note=version_note,
+        sheets=parsed.sheets,
+        notices=parsed.notices,
+    )
+    if previous is not None:
+        previous.replaced_by = release
+        previous._change_reason = f"Replaced by {source_name}"  # type: ignore[attr-defined]
+        previous.save(update_fields=["replaced_by", "updated_at"])
+
+    report("Saving landlords")
+    landlords, new_landlords = _regulator_landlords(parsed)
+    LandlordReturn.objects.bulk_create(
+        [
+            LandlordReturn(
+                release=release,
+                regulator_landlord=landlords[code],
+                name=item.name or code,
+                landlord_type=item.landlord_type[:20],
+                size_band=item.size_band[:40],
+                region=item.region[:60],
+                publication_url=item.publication_url,
+                above_30_percent_supported=item.above_30_percent_supported[:20],
+                regulator_notes=item.notes,
+                coverage=item.coverage,
+                management_facts=item.management_facts,
+            )
+            for code, item in parsed.landlords.items()
+        ],
+        batch_size=BATCH,
+    )
+    report("Saving survey facts")
+    PerceptionSurvey.objects.bulk_create(
+        [_survey_row(release, landlords[s.code], s) for s in parsed.surveys], batch_size=BATCH
+    )
+    markers: dict[str, int] = {}
+    rows = []
+    for item in parsed.values:
+        if item.marker:
+            markers[item.marker] = markers.get(item.marker, 0) + 1
+        rows.append(_value_row(release, landlords[item.code], item))
+    for start in range(0, len(rows), BATCH):
+        MeasureValue.objects.bulk_create(rows[start : start + BATCH])
+        report("Saving measures", min(start + BATCH, len(rows)), len(rows))
+    return ReleaseImport(
+        release=release,
+        created=True,
+        replaced=previous,
+        landlords=len(landlords),
+        new_landlords=new_landlords,
+        surveys=len(parsed.surveys),
+        values=len(rows),
+        markers=markers,
+        notices=parsed.notices,
+    )
+
+
+def _regulator_landlords(parsed: ParsedRelease) -> tuple[dict[str, RegulatorLandlord], int]:
+    """The landlord record for every code in the file, created or renamed as needed."""
+    codes = list(parsed.landlords)
+    known = RegulatorLandlord.objects.in_bulk(codes, field_name="code")
+    borough = {
+        landlord.regulator_code.strip().upper(): landlord
+        for landlord in Landlord.objects.exclude(regulator_code="")
+    }
+    newest_year = (
+        TsmRelease.objects.filter(replaced_at__isnull=True)
+        .order_by("-reporting_year")
+        .values_list("reporting_year", flat=True)
+        .first()
+    )
+    # Names follow the newest year; importing an older year leaves today's names alone.
+    rename = newest_year is None or parsed.reporting_year >= newest_year
+    to_create, to_update = [], []
+    for code, item in parsed.landlords.items():
+        record = known.get(code)
+        if record is None:
+            to_create.append(
+                RegulatorLandlord(code=code, name=item.name or code, landlord=borough.get(code))
+            )
+            continue
+        changed = False
+        if rename and item.name and record.name != item.name:
+            record.name, changed = item.name, True
+        if record.landlord_id is None and code in borough:
+            record.landlord, changed = borough[code], True
+        if changed:
+            to_update.append(record)
+    if to_create:
+        bulk_create_with_history(to_create, RegulatorLandlord, batch_size=BATCH)
+    if to_update:
+        bulk_update_with_history(
+            to_update, RegulatorLandlord, ["name", "landlord"], batch_size=BATCH
+        )
+    return RegulatorLandlord.objects.in_bulk(codes, field_name="code"), len(to_create)
+
+
+def _whole(value: Any) -> int | None:
+    return None if value is None else round(float(value))
+
+
+def _survey_row(
+    release: TsmRelease, landlord: RegulatorLandlord, item: ParsedSurvey
+) -> PerceptionSurvey:
+    facts = item.facts
+    margin = facts.get("margin_of_error")
+    return PerceptionSurvey(
+        release=release,
+        regulator_landlord=landlord,
+        population=item.population,
+        population_size=_whole(facts.get("population_size")),
+        required_sample=_whole(facts.get("required_sample")),
+        achieved_sample=_whole(facts.get("achieved_sample")),
+        margin_of_error=None if margin is None else Decimal(repr(margin)).quantize(Decimal("0.01")),
+        excluded_from_frame=_whole(facts.get("excluded_from_frame")),
+        sample_or_census=str(facts.get("sample_or_census", ""))[:40],
+        predominant_method=str(facts.get("predominant_method", ""))[:60],
+        responses_by_method=facts.get("responses_by_method", {}),
+        other_collection_methods=str(facts.get("other_collection_methods", "")),
+        weighted=str(facts.get("weighted", ""))[:20],
+        by_method_weighting=str(facts.get("by_method_weighting", ""))[:20],
+        weighting_characteristics=facts.get("weighting_characteristics", {}),
+        contractor=str(facts.get("contractor", "")),
+        incentives=str(facts.get("incentives", "")),
+        markers=item.markers,
+        extra=item.extra,
+    )
+
+
+def _plain(counts: Mapping[str, float]) -> dict[str, float] | None:
+    return {str(k): v for k, v in counts.items()} or None
+
+
+def _value_row(release: TsmRelease, landlord: RegulatorLandlord, item: ParsedValue) -> MeasureValue:
+    return MeasureValue(
+        release=release,
+        regulator_landlord=landlord,
+        population=item.population,
+        measure=item.measure,
+        value=item.value,
+        marker=item.marker,
+        answer_counts=_plain(item.counts),
+        unweighted_counts=_plain(item.unweighted_counts),
+        unweighted_value=item.unweighted_value,
+        filter_counts=_plain(item.filter_counts),
+        filter_share=item.filter_share,
+        by_method={k: float(v) for k, v in item.by_method.items()} or None,
+        numerator=item.numerator,
+        denominator=item.denominator,
+        part_markers=item.part_markers,
+        source_sheet=item.sheet[:60],
+        source_row=item.row,
+    )
+
+
+# --- verification ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A published figure that its own counts or parts do not give."""
+
+    landlord_code: str
+    landlord_name: str
+    population: str
+    measure: str
+    published: float
+    recomputed: float
+    sheet: str
+    row: int
+
+    @property
+    def difference(self) -> float:
+        return self.published - self.recomputed
+
+
+@dataclass
+class Verification:
+    reporting_year: str
+    checked: int = 0
+    not_checkable: int = 0
+    differences: list[Difference] = field(default_factory=list)
+    whole_number_columns: list[str] = field(default_factory=list)
+
+    def by_sheet(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for difference in self.differences:
+            found[difference.sheet] = found.get(difference.sheet, 0) + 1
+        return found
+
+
+def recompute(value: MeasureValue) -> float | None:
+    """The measure worked out again from what the release publishes beside it."""
+    definition = MEASURES.get(value.measure)
+    if definition is None:
+        return None
+    if definition.kind is Kind.PERCEPTION:
+        counts = value.answer_counts or {}
+        if not all(answer in counts for answer in FIVE_ANSWERS):
+            return None
+        return perception_result(counts)
+    if value.numerator is None or value.denominator is None:
+        return None
+    if value.denominator == 0:
+        # The regulator shows 0 when the denominator is zero (Introduction sheet).
+        return 0.0
+    return management_result(value.measure, float(value.numerator), float(value.denominator))
+
+
+def tsm_release_verify(*, year: str, tolerance: float = VERIFY_TOLERANCE) -> Verification:
+    """Recompute every published value of the year's current release; list the differences.
+
+    A column whose every published value is a whole number (the 2023-24 file does this for the
+    shared-ownership and combined complaint measures) can only be checked to the nearest whole
+    number, so there the recomputed value is rounded before comparing.
+    """
+    release = TsmRelease.objects.get(reporting_year=year, replaced_at__isnull=True)
+    result = Verification(reporting_year=year)
+    values = list(
+        MeasureValue.objects.filter(release=release, value__isnull=False)
+        .select_related("regulator_landlord")
+        .order_by("source_sheet", "source_row", "population", "measure")
+    )
+    whole_columns: dict[tuple[str, str, str], bool] = {}
+    for value in values:
+        key = (value.source_sheet, value.population, value.measure)
+        shown = value.value or Decimal(0)
+        whole_columns[key] = whole_columns.get(key, True) and shown == shown.to_integral_value()
+    result.whole_number_columns = sorted(
+        f"{sheet} {population} {measure}"
+        for (sheet, population, measure), whole in whole_columns.items()
+        if whole
+    )
+    names = dict(
+        LandlordReturn.objects.filter(release=release).values_list(
+            "regulator_landlord__code", "name"
+        )
+    )
+    for value in values:
+        recomputed = recompute(value)
+        if recomputed is None:
+            result.not_checkable += 1
+            continue
+        result.checked += 1
+        published = float(value.value or 0)
+        expected = recomputed
+        if whole_columns[(value.source_sheet, value.population, value.measure)]:
+            expected = float(Decimal(repr(recomputed)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        if abs(published - expected) > tolerance:
+            code = value.regulator_landlord.code
+            result.differences.append(
+                Difference(
+                    landlord_code=code,
+                    landlord_name=names.get(code, value.regulator_landlord.name),
+                    population=value.population,
+                    measure=value.measure,
+                    published=published,
+                    recomputed=recomputed,
+                    sheet=value.source_sheet,
+                    row=value.source_row,
+                )
+            )
+    return result
+
+
+# --- code links --------------------------------------------------------------------------------
+
+
+def regulator_code_link(
+    *, earlier_code: str, later_code: str, from_year: str, note: str = ""
+) -> RegulatorCodeLink:
+    """Record that a landlord reports under `later_code` from `from_year` on."""
+    earlier_code, later_code = earlier_code.strip().upper(), later_code.strip().upper()
+    if earlier_code == later_code:
+        raise ValueError("a code cannot follow itself")
+    with transaction.atomic():
+        earlier, _ = RegulatorLandlord.objects.get_or_create(
+            code=earlier_code, defaults={"name": earlier_code}
+        )
+        later, _ = RegulatorLandlord.objects.get_or_create(
+            code=later_code, defaults={"name": later_code}
+        )
+        link, _ = RegulatorCodeLink.objects.update_or_create(
+            earlier=earlier, later=later, defaults={"from_year": from_year, "note": note}
+        )
+    return link
+
+
+# --- a landlord's own survey -------------------------------------------------------------------
+
+
+def survey_responses_import(
+    *,
+    path: str | Path,
+    title: str = "",
+    landlord: Landlord | None = None,
+    reporting_year: str = "",
+    population_sizes: Mapping[str, int] | None = None,
+) -> OwnSurvey:
+    """Load a survey file, all or nothing; raises responses.SurveyFileError naming each problem."""
+    path = Path(path)
+    survey_file = read_survey_file(path)
+    with transaction.atomic():
+        survey = OwnSurvey.objects.create(
+            title=title or path.stem,
+            landlord=landlord,
+            reporting_year=reporting_year,
+            source_name=path.name,
+            sha256=file_sha256(path),
+            population_sizes={str(k): int(v) for k, v in (population_sizes or {}).items()},
+        )
+        OwnSurveyResponse.objects.bulk_create(
+            [
+                OwnSurveyResponse(
+                    survey=survey,
+                    respondent_id=r.respondent_id,
+                    population=r.population,
+                    answers={code: (str(a) if a else None) for code, a in r.answers.items()},
+                    filters=dict(r.filters),
+                    weight=r.weight,
+                    collection_method=r.collection_method,
+                    response_date=r.response_date,
+                )
+                for r in survey_file.responses
+            ],
+            batch_size=BATCH,
+        )
+    return survey
+
+
+def survey_results_compute(*, survey: OwnSurvey) -> list[PopulationResult]:
+    """All perception measures per population for a loaded survey, by the one engine."""
+    responses = [
+        SurveyResponse(
+            respondent_id=row.respondent_id,
+            population=Population(row.population),
+            answers={code: Answer(a) if a else None for code, a in row.answers.items()},
+            filters=row.filters,
+            weight=row.weight,
+            collection_method=row.collection_method,
+            response_date=row.response_date,
+        )
+        for row in survey.responses.all().iterator(chunk_size=5000)
+    ]
+    sizes = {Population(k): v for k, v in survey.population_sizes.items()}
+    return perception_results(responses, sizes)

@@ -1,0 +1,918 @@
+"""Read the regulator's TSM workbook by its structure (sheet roles, the "Landlord code" header,
+measure codes inside headers), never by column position or full wording, so later releases with
+new columns and markers read with the same code. Plain Python; nothing here touches the database."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+from .measures import FILTERED_CODES, FIVE_ANSWERS, MEASURES, Answer, Kind, Population
+
+
+class SheetRole(StrEnum):
+    LCRA_PERCEPTION = "LCRA perception"
+    LCHO_PERCEPTION = "LCHO perception"
+    COMBINED_PERCEPTION = "combined perception"
+    MANAGEMENT = "management information"
+    COVERAGE = "coverage"
+    PERCEPTION_EXCLUSIONS = "landlords left out of the perception data"
+    MANAGEMENT_EXCLUSIONS = "landlords left out of the management data"
+
+
+PERCEPTION_ROLES = {
+    SheetRole.LCRA_PERCEPTION: Population.LCRA,
+    SheetRole.LCHO_PERCEPTION: Population.LCHO,
+    SheetRole.COMBINED_PERCEPTION: Population.COMBINED,
+}
+# Without these the file is not a TSM release we can use.
+REQUIRED_ROLES = (SheetRole.LCRA_PERCEPTION, SheetRole.LCHO_PERCEPTION, SheetRole.MANAGEMENT)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the file, pinned to where a person can find it."""
+
+    sheet: str
+    row: int | None  # as Excel numbers rows, from 1
+    column: str | None  # as Excel letters columns
+    reason: str
+
+    def __str__(self) -> str:
+        where = [f"sheet {self.sheet!r}"] if self.sheet else []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where) or 'file'}: {self.reason}"
+
+
+class WorkbookError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems[:50]))
+
+
+@dataclass
+class ParsedLandlord:
+    code: str
+    name: str = ""
+    landlord_type: str = ""
+    size_band: str = ""
+    region: str = ""
+    publication_url: str = ""
+    above_30_percent_supported: str = ""
+    # Free-text notes by the regulator, keyed by the sheet role they came from.
+    notes: dict[str, str] = field(default_factory=dict)
+    coverage: dict[str, str] = field(default_factory=dict)
+    management_facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ParsedSurvey:
+    code: str
+    population: Population
+    facts: dict[str, Any] = field(default_factory=dict)
+    markers: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    sheet: str = ""
+    row: int = 0
+
+
+@dataclass
+class ParsedValue:
+    code: str  # landlord code
+    population: Population
+    measure: str
+    value: Decimal | None = None
+    marker: str = ""
+    counts: dict[str, float] = field(default_factory=dict)
+    unweighted_counts: dict[str, float] = field(default_factory=dict)
+    unweighted_value: Decimal | None = None
+    filter_counts: dict[str, float] = field(default_factory=dict)
+    filter_share: Decimal | None = None
+    by_method: dict[str, Decimal] = field(default_factory=dict)
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    # Markers found in the parts around the value: {"numerator": "X", "counts.neither": "Z"}.
+    part_markers: dict[str, str] = field(default_factory=dict)
+    sheet: str = ""
+    row: int = 0
+
+
+@dataclass
+class ParsedRelease:
+    reporting_year: str
+    sheets: dict[str, str]  # role → sheet name
+    landlords: dict[str, ParsedLandlord]
+    surveys: list[ParsedSurvey]
+    values: list[ParsedValue]
+    notices: list[str] = field(default_factory=list)
+
+
+# --- cells -------------------------------------------------------------------------------------
+
+MARKER = re.compile(r"^\[\s*([A-Za-z][A-Za-z0-9]{0,7})\s*\]$")
+NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$|^[-+]?\.\d+%?$")
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 26 → AA, as Excel shows columns."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def clean_text(value: object) -> str:
+    """Cell text with the workbook's invisible characters and curly quotes made plain."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    for odd, plain in (("\xa0", " "), ("\u200b", ""), ("’", "'"), ("‘", "'"), ("–", "-")):
+        text = text.replace(odd, plain)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def landlord_code(value: object) -> str:
+    """Codes are text ("4849", "L4279"); a spreadsheet may still hand us 4849.0."""
+    return clean_text(value).upper()
+
+
+class CellKind(StrEnum):
+    BLANK = "blank"
+    NUMBER = "number"
+    MARKER = "marker"
+    TEXT = "text"
+
+
+def read_cell(value: object) -> tuple[CellKind, Any]:
+    """Classify a cell: a number (as Decimal), a bracketed marker (its letters), blank or text."""
+    if value is None or value == "":
+        return CellKind.BLANK, None
+    if isinstance(value, bool):
+        return CellKind.TEXT, str(value)
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")):  # NaN and infinities
+            return CellKind.TEXT, str(value)
+        return CellKind.NUMBER, Decimal(repr(value))
+    if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
+        return CellKind.TEXT, value.isoformat() if hasattr(value, "isoformat") else str(value)
+    text = clean_text(value)
+    if not text:
+        return CellKind.BLANK, None
+    if marker := MARKER.match(text):
+        return CellKind.MARKER, marker.group(1).upper()
+    if NUMBER.match(text):
+        try:
+            number = Decimal(text.replace(",", "").rstrip("%"))
+        except InvalidOperation:  # pragma: no cover - the pattern already vouched for it
+            return CellKind.TEXT, text
+        return CellKind.NUMBER, number
+    return CellKind.TEXT, text
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+CODE_IN_HEADER = re.compile(
+    r"\(\s*(?P<base>(?:TP|BS|RP|CH|NM)\d{2})"
+    r"(?:\s*[_(]?\s*(?P<part>\d)\s*\)?)?"
+    r"(?:\s+(?P<role>numerator|denominator|responses))?\s*\)",
+    re.IGNORECASE,
+)
+POPULATION_PREFIX = re.compile(r"^(LCRA|LCHO|Combined)\s*[-:]\s*", re.IGNORECASE)
+POPULATION_IN_BRACKETS = re.compile(r"\((LCRA|LCHO|Combined)\)", re.IGNORECASE)
+FILTER_NO = re.compile(r"\b(has not|have not|had not|do not|does not|did not|not made|no repair)\b")
+FILTER_SUBJECTS = (("complain", "TP09"), ("communal", "TP10"), ("repair", "TP02"))
+
+LANDLORD_FIELDS = (
+    ("landlord name", "name"),
+    ("landlord code", "code"),
+    ("landlord type", "landlord_type"),
+    ("publication url", "publication_url"),
+    ("group size", "size_band"),
+    ("predominant region", "region"),
+    ("30% supported", "above_30_percent_supported"),
+    ("notes from rsh", "notes"),
+)
+# Survey facts we name; anything else in a perception sheet is kept under its header text.
+SURVEY_FIELDS = (
+    ("population size", "population_size"),
+    ("required minimum sample", "required_sample"),
+    ("sample size achieved", "achieved_sample"),
+    ("margin of error", "margin_of_error"),
+    ("excluded from sample", "excluded_from_frame"),
+    ("sample or census", "sample_or_census"),
+    ("responses by method", "responses_by_method"),
+    ("other collection method", "other_collection_methods"),
+    ("predominant collection method", "predominant_method"),
+    ("weighted or unweighted", "by_method_weighting"),
+    ("weighted responses used", "weighted"),
+    ("weighting characteristic", "weighting_characteristics"),
+    ("contractor", "contractor"),
+    ("incentive", "incentives"),
+)
+SUPPLEMENTARY_TARGETS = {"unweighted_value", "unweighted_counts", "by_method", "filter_share"}
+NUMERIC_SURVEY_FACTS = {
+    "population_size",
+    "required_sample",
+    "achieved_sample",
+    "margin_of_error",
+    "excluded_from_frame",
+    "responses_by_method",
+}
+
+
+def answer_in_header(text: str) -> Answer | None:
+    """Which answer category a count column holds, from the words in its header."""
+    t = text.lower()
+    if "don't know" in t or "dont know" in t or "not applicable" in t:
+        return Answer.DONT_KNOW
+    if "neither" in t or "not satisfied or dissatisfied" in t or "nor dissatisfied" in t:
+        return Answer.NEITHER
+    if "very dissatisfied" in t or "strongly disagree" in t:
+        return Answer.VERY_DISSATISFIED
+    if "fairly dissatisfied" in t or re.search(r"\bdisagree\b", t):
+        return Answer.FAIRLY_DISSATISFIED
+    if "very satisfied" in t or "strongly agree" in t:
+        return Answer.VERY_SATISFIED
+    if "fairly satisfied" in t or re.search(r"\bagree\b", t):
+        return Answer.FAIRLY_SATISFIED
+    return None
+
+
+@dataclass
+class Column:
+    """What one column of a data sheet holds."""
+
+    index: int
+    header: str
+    target: str  # landlord | survey | value | counts | unweighted_counts | unweighted_value |
+    # filter_counts | filter_share | by_method | numerator | denominator | management_fact | extra
+    name: str = ""  # field, answer category, method or fact name
+    measure: str = ""
+    population: Population | None = None
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
+def _method_after_dash(text: str) -> str:
+    return text.rsplit(" - ", 1)[-1].strip() if " - " in text else text
+
+
+def _landlord_column(index: int, header: str, lower: str) -> Column | None:
+    for words, name in LANDLORD_FIELDS:
+        if words in lower:
+            return Column(index, header, "landlord", name)
+    return None
+
+
+def classify_perception_header(index: int, header: str) -> Column:
+    lower = header.lower()
+    if column := _landlord_column(index, header, lower):
+        return column
+    match = CODE_IN_HEADER.search(header)
+    is_count = lower.startswith(("number", "total number"))
+    if match:
+        measure = (match["base"].upper() + (f"_{match['part']}" if match["part"] else "")).upper()
+        if (match["role"] or "").lower() == "responses" or "who state" in lower:
+            return Column(index, header, "filter_share", measure=measure)
+        if "survey method" in lower or "by method" in lower:
+            return Column(index, header, "by_method", _method_after_dash(header), measure)
+        if "(unweighted)" in lower:
+            if is_count:
+                return Column(
+                    index, header, "unweighted_counts", answer_in_header(header) or "", measure
+                )
+            return Column(index, header, "unweighted_value", measure=measure)
+        if is_count:
+            answer = answer_in_header(header)
+            if answer is None and measure in FILTERED_CODES:
+                return Column(index, header, "filter_counts", _filter_answer(lower), measure)
+            return Column(index, header, "counts", answer or "", measure)
+        return Column(index, header, "value", measure=measure)
+    for words, name in SURVEY_FIELDS:
+        if words in lower:
+            if name in ("responses_by_method", "weighting_characteristics"):
+                return Column(index, header, "survey", name, _method_after_dash(header))
+            return Column(index, header, "survey", name)
+    if is_count and answer_in_header(header) is None:
+        for subject, measure in FILTER_SUBJECTS:
+            if subject in lower:
+                return Column(index, header, "filter_counts", _filter_answer(lower), measure)
+    return Column(index, header, "extra", header)
+
+
+def _filter_answer(lower: str) -> str:
+    return "no" if FILTER_NO.search(lower) else "yes"
+
+
+def classify_management_header(index: int, header: str) -> Column:
+    lower = header.lower()
+    prefix = POPULATION_PREFIX.match(header)
+    population = Population(prefix.group(1).upper()) if prefix else None
+    if population is None and (column := _landlord_column(index, header, lower)):
+        return column
+    match = CODE_IN_HEADER.search(header)
+    if match:
+        measure = (match["base"].upper() + (f"_{match['part']}" if match["part"] else "")).upper()
+        role = (match["role"] or "").lower()
+        target = role if role in ("numerator", "denominator") else "value"
+        return Column(
+            index, header, target, measure=measure, population=population or Population.ALL
+        )
+    return Column(index, header, "management_fact", header, population=population)
+
+
+def resolve_unlabelled_counts(columns: list[Column], sheet: str, problems: list[Problem]) -> None:
+    """A count column whose header names no answer gets the one answer its block lacks.
+
+    The 2023-24 file has one such header (TP07, "very satisfied" left out); if more than one
+    answer could fit, we refuse rather than guess.
+    """
+    blocks: dict[tuple[str, str], list[Column]] = {}
+    for column in columns:
+        if column.target in ("counts", "unweighted_counts"):
+            blocks.setdefault((column.target, column.measure), []).append(column)
+    for (_target, measure), block in blocks.items():
+        unlabelled = [c for c in block if not c.name]
+        if not unlabelled:
+            continue
+        missing = [a for a in FIVE_ANSWERS if a not in {c.name for c in block}]
+        if len(unlabelled) == 1 and len(missing) == 1:
+            unlabelled[0].name = missing[0]
+        else:
+            for column in unlabelled:
+                problems.append(
+                    Problem(
+                        sheet,
+                        None,
+                        column.letter,
+                        f"cannot tell which answer of {measure} this column counts",
+                    )
+                )
+
+
+def find_duplicate_columns(columns: list[Column], sheet: str, problems: list[Problem]) -> None:
+    seen: dict[tuple[Any, ...], Column] = {}
+    for column in columns:
+        if (
+            column.target in ("extra", "management_fact", "survey")
+            and column.name != "population_size"
+        ):
+            continue
+        key = (column.target, column.name, column.measure, column.population)
+        if key in seen:
+            problems.append(
+                Problem(
+                    sheet,
+                    None,
+                    column.letter,
+                    f"holds the same thing as column {seen[key].letter}"
+                    f" ({column.target} {column.measure} {column.name})".strip(),
+                )
+            )
+        else:
+            seen[key] = column
+
+
+# --- sheets ------------------------------------------------------------------------------------
+
+
+def role_from_name(name: str) -> SheetRole | None:
+    n = name.lower().replace(" ", "_")
+    if "not_inc" in n or "exclu" in n or "not_included" in n:
+        if "percep" in n:
+            return SheetRole.PERCEPTION_EXCLUSIONS
+        if "man" in n:
+            return SheetRole.MANAGEMENT_EXCLUSIONS
+        return None
+    if "coverage" in n:
+        return SheetRole.COVERAGE
+    if "percep" in n:
+        for word, role in (
+            ("lcra", SheetRole.LCRA_PERCEPTION),
+            ("lcho", SheetRole.LCHO_PERCEPTION),
+            ("combined", SheetRole.COMBINED_PERCEPTION),
+        ):
+            if word in n:
+                return role
+    if "man" in n and "info" in n:
+        return SheetRole.MANAGEMENT
+    return None
+
+
+def role_from_headers(headers: list[str]) -> SheetRole | None:
+    """For sheets renamed beyond recognition: tell the role from what the headers hold."""
+    joined = " ".join(headers)
+    if "(TP01)" in joined:
+        for header in headers:
+            if "population size" in header.lower() and (m := POPULATION_IN_BRACKETS.search(header)):
+                return {
+                    "LCRA": SheetRole.LCRA_PERCEPTION,
+                    "LCHO": SheetRole.LCHO_PERCEPTION,
+                    "COMBINED": SheetRole.COMBINED_PERCEPTION,
+                }[m.group(1).upper()]
+    if "(BS01" in joined:
+        return SheetRole.MANAGEMENT
+    return None
+
+
+def find_header_row(rows: list[list[Any]], limit: int = 30) -> int | None:
+    for number, row in enumerate(rows[:limit]):
+        if any(clean_text(cell).lower() == "landlord code" for cell in row):
+            return number
+    return None
+
+
+YEAR_SPAN = re.compile(r"1 April (\d{4}) (?:to|-) 31 March (\d{4})", re.IGNORECASE)
+SHEET_YEAR = re.compile(r"^TSM(\d{2})_", re.IGNORECASE)
+
+
+def reporting_year_from(texts: Iterable[str], sheet_names: Iterable[str]) -> tuple[str | None, str]:
+    """The reporting year ("2023-24"), read from the file's own words, else its sheet names."""
+    for text in texts:
+        if match := YEAR_SPAN.search(text):
+            start, end = int(match.group(1)), int(match.group(2))
+            if end == start + 1:
+                return f"{start}-{end % 100:02d}", "introduction text"
+    for name in sheet_names:
+        if match := SHEET_YEAR.match(name):
+            # "TSM24_" names the year that ends in March 2024.
+            end = 2000 + int(match.group(1))
+            return f"{end - 1}-{end % 100:02d}", f"sheet name {name!r}"
+    return None, ""
+
+
+REPORTING_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def check_reporting_year(year: str) -> bool:
+    match = REPORTING_YEAR.match(year)
+    return bool(match) and (int(match.group(1)) + 1) % 100 == int(match.group(2))  # type: ignore[union-attr]
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sheet:
+    name: str
+    role: SheetRole
+    rows: list[list[Any]]
+    header_row: int
+
+
+def read_release(
+    path: str | Path,
+    *,
+    reporting_year: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ParsedRelease:
+    """Read a whole release or raise WorkbookError listing every problem found."""
+    problems: list[Problem] = []
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises several unrelated types for unreadable files
+        raise WorkbookError(
+            [Problem("", None, None, f"not a spreadsheet we can read ({error})")]
+        ) from error
+
+    texts: list[str] = []
+    sheets: dict[SheetRole, _Sheet] = {}
+    for name in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        texts.extend(clean_text(c) for row in rows[:20] for c in row[:2] if isinstance(c, str))
+        header_row = find_header_row(rows)
+        role = role_from_name(name)
+        if header_row is None:
+            if role is not None:
+                problems.append(
+                    Problem(name, None, None, "no 'Landlord code' header in the first 30 rows")
+                )
+            continue
+        headers = [clean_text(c) for c in rows[header_row]]
+        role = role or role_from_headers(headers)
+        if role is None:
+            continue
+        if role in sheets:
+            problems.append(
+                Problem(
+                    name, None, None, f"a second {role} sheet (first was {sheets[role].name!r})"
+                )
+            )
+            continue
+        sheets[role] = _Sheet(name, role, rows, header_row)
+
+    if not sheets:
+        raise WorkbookError(
+            [
+                Problem(
+                    "",
+                    None,
+                    None,
+                    "this is not the regulator's TSM workbook: no TSM data sheet found",
+                )
+            ]
+        )
+    for role in REQUIRED_ROLES:
+        if role not in sheets:
+            problems.append(Problem("", None, None, f"no {role} sheet found"))
+
+    year, year_source = reporting_year_from(texts, workbook.sheet_names)
+    if reporting_year:
+        if not check_reporting_year(reporting_year):
+            problems.append(
+                Problem("", None, None, f"{reporting_year!r} is not a year like 2023-24")
+            )
+        elif year and year != reporting_year:
+            problems.append(
+                Problem(
+                    "", None, None, f"the file says {year} ({year_source}), not {reporting_year}"
+                )
+            )
+        year = reporting_year
+    elif not year:
+        problems.append(
+            Problem("", None, None, "cannot tell the reporting year from the file; give it")
+        )
+
+    notices: list[str] = []
+    landlords: dict[str, ParsedLandlord] = {}
+    surveys: list[ParsedSurvey] = []
+    values: list[ParsedValue] = []
+    for role, sheet in sheets.items():
+        if progress:
+            progress(sheet.name)
+        if role in PERCEPTION_ROLES:
+            _read_perception(
+                sheet, PERCEPTION_ROLES[role], landlords, surveys, values, problems, notices
+            )
+        elif role is SheetRole.MANAGEMENT:
+            _read_management(sheet, landlords, values, problems)
+        elif role is SheetRole.COVERAGE:
+            _read_coverage(sheet, landlords, problems)
+        else:
+            _read_exclusions(sheet, landlords, problems)
+
+    if problems:
+        raise WorkbookError(problems)
+    assert year is not None
+    return ParsedRelease(
+        reporting_year=year,
+        sheets={role.value: sheet.name for role, sheet in sheets.items()},
+        landlords=landlords,
+        surveys=surveys,
+        values=values,
+        notices=notices,
+    )
+
+
+def _data_rows(
+    sheet: _Sheet, code_index: int, name_index: int | None
+) -> Iterable[tuple[int, list[Any]]]:
+    """Landlord rows under the header; the first row naming no landlord ends them (notes follow)."""
+    for offset, row in enumerate(sheet.rows[sheet.header_row + 1 :]):
+        code = clean_text(row[code_index]) if code_index < len(row) else ""
+        name = (
+            clean_text(row[name_index]) if name_index is not None and name_index < len(row) else ""
+        )
+        if not code and not name:
+            return
+        if name.lower().startswith("notes") and not code:
+            return
+        yield sheet.header_row + offset + 2, row
+
+
+def _landlord_from_row(
+    sheet: _Sheet,
+    columns: list[Column],
+    number: int,
+    row: list[Any],
+    landlords: dict[str, ParsedLandlord],
+    problems: list[Problem],
+) -> ParsedLandlord | None:
+    by_name = {c.name: c for c in columns if c.target == "landlord"}
+    code_column = by_name["code"]
+    code = landlord_code(row[code_column.index] if code_column.index < len(row) else "")
+    if not code:
+        problems.append(
+            Problem(sheet.name, number, code_column.letter, "a landlord row with no landlord code")
+        )
+        return None
+    landlord = landlords.setdefault(code, ParsedLandlord(code=code))
+    for name, column in by_name.items():
+        if name == "code" or column.index >= len(row):
+            continue
+        text = clean_text(row[column.index])
+        if not text or MARKER.match(text):
+            continue
+        if name == "notes":
+            landlord.notes[sheet.role.value] = text
+        elif not getattr(landlord, name):
+            setattr(landlord, name, text)
+    return landlord
+
+
+def _header_columns(sheet: _Sheet, classify: Callable[[int, str], Column]) -> list[Column]:
+    headers = sheet.rows[sheet.header_row]
+    return [classify(i, clean_text(h)) for i, h in enumerate(headers) if clean_text(h)]
+
+
+def _numeric(
+    sheet: _Sheet, number: int, column: Column, raw: object, problems: list[Problem]
+) -> tuple[Decimal | None, str]:
+    """A number or a marker; anything else is a problem."""
+    kind, content = read_cell(raw)
+    if kind is CellKind.NUMBER:
+        return content, ""
+    if kind is CellKind.MARKER:
+        return None, content
+    if kind is CellKind.TEXT:
+        problems.append(
+            Problem(
+                sheet.name,
+                number,
+                column.letter,
+                f"{content!r} is neither a number nor a marker like [X]",
+            )
+        )
+    return None, ""
+
+
+def _read_perception(
+    sheet: _Sheet,
+    population: Population,
+    landlords: dict[str, ParsedLandlord],
+    surveys: list[ParsedSurvey],
+    values: list[ParsedValue],
+    problems: list[Problem],
+    notices: list[str],
+) -> None:
+    columns = _header_columns(sheet, classify_perception_header)
+    resolve_unlabelled_counts(columns, sheet.name, problems)
+    find_duplicate_columns(columns, sheet.name, problems)
+    landlord_columns = {c.name: c for c in columns if c.target == "landlord"}
+    if "code" not in landlord_columns:  # pragma: no cover - the header row was found by it
+        return
+    value_measures = {c.measure for c in columns if c.target == "value"}
+    for code, definition in MEASURES.items():
+        wanted = definition.kind is Kind.PERCEPTION and population in definition.populations
+        if wanted and code not in value_measures:
+            problems.append(
+                Problem(sheet.name, sheet.header_row + 1, None, f"no column for {code}")
+            )
+    if not any(c.name == "population_size" for c in columns):
+        problems.append(
+            Problem(
+                sheet.name, sheet.header_row + 1, None, "no relevant tenant population size column"
+            )
+        )
+
+    seen: dict[str, int] = {}
+    name_index = landlord_columns["name"].index if "name" in landlord_columns else None
+    for number, row in _data_rows(sheet, landlord_columns["code"].index, name_index):
+        landlord = _landlord_from_row(sheet, columns, number, row, landlords, problems)
+        if landlord is None:
+            continue
+        if landlord.code in seen:
+            problems.append(
+                Problem(
+                    sheet.name,
+                    number,
+                    landlord_columns["code"].letter,
+                    f"landlord {landlord.code} appears again (first on row {seen[landlord.code]})",
+                )
+            )
+            continue
+        seen[landlord.code] = number
+        survey = ParsedSurvey(
+            code=landlord.code, population=population, sheet=sheet.name, row=number
+        )
+        by_measure: dict[str, ParsedValue] = {}
+        for column in columns:
+            raw = row[column.index] if column.index < len(row) else None
+            if column.target == "landlord":
+                continue
+            if column.target in ("survey", "extra"):
+                _survey_fact(sheet, number, column, raw, survey, problems)
+                continue
+            if column.target in SUPPLEMENTARY_TARGETS:
+                # Figures beside the measure (unweighted, by method): a stray word here is
+                # reported but does not stop the import; the 2023-24 combined sheet has one.
+                found: list[Problem] = []
+                number_value, marker = _numeric(sheet, number, column, raw, found)
+                notices.extend(f"{p} (ignored)" for p in found)
+            else:
+                number_value, marker = _numeric(sheet, number, column, raw, problems)
+            parsed = by_measure.get(column.measure)
+            if parsed is None:
+                parsed = by_measure[column.measure] = ParsedValue(
+                    code=landlord.code,
+                    population=population,
+                    measure=column.measure,
+                    sheet=sheet.name,
+                    row=number,
+                )
+            if column.target == "value":
+                parsed.value, parsed.marker = number_value, marker
+                continue
+            part = f"{column.target}.{column.name}" if column.name else column.target
+            if marker:
+                parsed.part_markers[part] = marker
+            if number_value is None:
+                continue
+            if column.target in ("counts", "unweighted_counts", "filter_counts"):
+                getattr(parsed, column.target)[column.name] = float(number_value)
+            elif column.target == "unweighted_value":
+                parsed.unweighted_value = number_value
+            elif column.target == "filter_share":
+                parsed.filter_share = number_value
+            elif column.target == "by_method":
+                parsed.by_method[column.name] = number_value
+        surveys.append(survey)
+        values.extend(by_measure.values())
+
+
+def _survey_fact(
+    sheet: _Sheet,
+    number: int,
+    column: Column,
+    raw: object,
+    survey: ParsedSurvey,
+    problems: list[Problem],
+) -> None:
+    kind, content = read_cell(raw)
+    if column.target == "extra":
+        if kind is CellKind.MARKER:
+            survey.markers[column.name] = content
+        elif kind is not CellKind.BLANK:
+            survey.extra[column.name] = float(content) if kind is CellKind.NUMBER else content
+        return
+    key = f"{column.name}.{column.measure}" if column.measure else column.name
+    if kind is CellKind.MARKER:
+        survey.markers[key] = content
+        return
+    if kind is CellKind.BLANK:
+        return
+    if column.name in NUMERIC_SURVEY_FACTS:
+        if kind is not CellKind.NUMBER:
+            problems.append(
+                Problem(
+                    sheet.name,
+                    number,
+                    column.letter,
+                    f"{content!r} is neither a number nor a marker like [X]",
+                )
+            )
+            return
+        content = float(content)
+    if column.name in ("responses_by_method", "weighting_characteristics"):
+        survey.facts.setdefault(column.name, {})[column.measure] = content
+    else:
+        survey.facts[column.name] = content
+
+
+def _read_management(
+    sheet: _Sheet,
+    landlords: dict[str, ParsedLandlord],
+    values: list[ParsedValue],
+    problems: list[Problem],
+) -> None:
+    columns = _header_columns(sheet, classify_management_header)
+    find_duplicate_columns(columns, sheet.name, problems)
+    landlord_columns = {c.name: c for c in columns if c.target == "landlord"}
+    found = {(c.measure, c.population) for c in columns if c.target == "value"}
+    for code, definition in MEASURES.items():
+        if definition.kind is Kind.MANAGEMENT:
+            wanted = (
+                Population.LCRA if Population.LCRA in definition.populations else Population.ALL
+            )
+            if (code, wanted) not in found:
+                problems.append(
+                    Problem(sheet.name, sheet.header_row + 1, None, f"no column for {code}")
+                )
+    seen: dict[str, int] = {}
+    name_index = landlord_columns["name"].index if "name" in landlord_columns else None
+    for number, row in _data_rows(sheet, landlord_columns["code"].index, name_index):
+        landlord = _landlord_from_row(sheet, columns, number, row, landlords, problems)
+        if landlord is None:
+            continue
+        if landlord.code in seen:
+            problems.append(
+                Problem(
+                    sheet.name,
+                    number,
+                    landlord_columns["code"].letter,
+                    f"landlord {landlord.code} appears again (first on row {seen[landlord.code]})",
+                )
+            )
+            continue
+        seen[landlord.code] = number
+        by_key: dict[tuple[str, Population], ParsedValue] = {}
+        for column in columns:
+            raw = row[column.index] if column.index < len(row) else None
+            if column.target == "landlord":
+                continue
+            if column.target == "management_fact":
+                kind, content = read_cell(raw)
+                key = column.name
+                if kind is CellKind.MARKER:
+                    landlord.management_facts[key] = f"[{content}]"
+                elif kind is CellKind.NUMBER:
+                    landlord.management_facts[key] = float(content)
+                elif kind is CellKind.TEXT:
+                    landlord.management_facts[key] = content
+                continue
+            assert column.population is not None
+            number_value, marker = _numeric(sheet, number, column, raw, problems)
+            key2 = (column.measure, column.population)
+            if key2 not in by_key:
+                by_key[key2] = ParsedValue(
+                    code=landlord.code,
+                    population=column.population,
+                    measure=column.measure,
+                    sheet=sheet.name,
+                    row=number,
+                )
+            parsed = by_key[key2]
+            if column.target == "value":
+                parsed.value, parsed.marker = number_value, marker
+            else:
+                setattr(parsed, column.target, number_value)
+                if marker:
+                    parsed.part_markers[column.target] = marker
+        values.extend(by_key.values())
+
+
+def _simple_columns(sheet: _Sheet) -> tuple[int | None, int | None, list[tuple[int, str]]]:
+    headers = [clean_text(h) for h in sheet.rows[sheet.header_row]]
+    code_index = name_index = None
+    others = []
+    for i, header in enumerate(headers):
+        lower = header.lower()
+        if lower == "landlord code":
+            code_index = i
+        elif lower == "landlord name":
+            name_index = i
+        elif header:
+            others.append((i, header))
+    return code_index, name_index, others
+
+
+def _read_coverage(
+    sheet: _Sheet, landlords: dict[str, ParsedLandlord], problems: list[Problem]
+) -> None:
+    code_index, name_index, others = _simple_columns(sheet)
+    assert code_index is not None
+    for number, row in _data_rows(sheet, code_index, name_index):
+        code = landlord_code(row[code_index])
+        if not code:
+            problems.append(
+                Problem(sheet.name, number, column_letter(code_index), "no landlord code")
+            )
+            continue
+        landlord = landlords.setdefault(code, ParsedLandlord(code=code))
+        if name_index is not None and not landlord.name:
+            landlord.name = clean_text(row[name_index])
+        for i, header in others:
+            text = clean_text(row[i]) if i < len(row) else ""
+            if header.lower() == "landlord type":
+                landlord.landlord_type = landlord.landlord_type or text
+            elif text:
+                landlord.coverage[header] = text
+
+
+def _read_exclusions(
+    sheet: _Sheet, landlords: dict[str, ParsedLandlord], problems: list[Problem]
+) -> None:
+    code_index, name_index, others = _simple_columns(sheet)
+    assert code_index is not None
+    for number, row in _data_rows(sheet, code_index, name_index):
+        code = landlord_code(row[code_index])
+        if not code:
+            problems.append(
+                Problem(sheet.name, number, column_letter(code_index), "no landlord code")
+            )
+            continue
+        landlord = landlords.setdefault(code, ParsedLandlord(code=code))
+        if name_index is not None and not landlord.name:
+            landlord.name = clean_text(row[name_index])
+        note = " ".join(
+            clean_text(row[i]) for i, _ in others if i < len(row) and clean_text(row[i])
+        )
+        landlord.notes[sheet.role.value] = note or "left out by the regulator"

@@ -210,3 +210,19 @@ def test_demo_accounts_cannot_sign_in_outside_demo_mode(db, client, settings):
     assert not client.login(username="demo@example.org", password="a-long-test-password")
     settings.DEMO_MODE = True
     assert client.login(username="demo@example.org", password="a-long-test-password")
+
+
+def test_people_grant_command_makes_a_council_admin(db, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    user = user_with_role(None, email="first@example.org")
+    call_command("people", "grant", "FIRST@example.org", "council_admin")
+    user.refresh_from_db()
+    assert user.membership.role == Role.COUNCIL_ADMIN
+    assert user.is_staff
+    assert "council admin" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="No account"):
+        call_command("people", "grant", "nobody@example.org", "council_admin")
+    with pytest.raises(CommandError, match="--landlord"):
+        call_command("people", "grant", "first@example.org", "landlord_admin")

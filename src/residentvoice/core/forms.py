@@ -54,7 +54,7 @@ class GovukFormMixin:
         self._style_widgets()
 
     def _style_widgets(self) -> None:
-        # `_errors`, not `errors`: asking for `errors` would validate the form before it is complete.
+        # `_errors`, not `errors`: `errors` would validate the form before it is complete.
         errors = self._errors or {}
         for name, field in self.fields.items():
             css = widget_css_class(field.widget)

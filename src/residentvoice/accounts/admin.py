@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from residentvoice.core.admin import CouncilInline, CouncilModelAdmin
+
+from .models import Membership, RegistrationDecision, ResidentRegistration, StaffInvitation, User
+
+
+class MembershipInline(CouncilInline):
+    model = Membership
+
+
+@admin.register(User)
+class UserAdmin(CouncilModelAdmin):
+    list_display = ["email", "full_name", "is_active", "is_staff", "is_demo", "date_joined"]
+    list_filter = ["is_active", "is_staff", "is_demo"]
+    search_fields = ["email", "full_name"]
+    fields = ["email", "full_name", "is_active", "is_staff", "is_demo", "date_joined", "last_login"]
+    readonly_fields = ["date_joined", "last_login"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(CouncilModelAdmin):
+    list_display = ["user", "role", "landlord"]
+    list_filter = ["role", "landlord"]
+    search_fields = ["user__email", "user__full_name"]
+
+
+class DecisionInline(CouncilInline):
+    model = RegistrationDecision
+    fields = ["outcome", "reason", "decided_by", "decided_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # decisions are made by the landlord, through the site
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ResidentRegistration)
+class ResidentRegistrationAdmin(CouncilModelAdmin):
+    list_display = ["user", "landlord", "tenure", "created_at"]
+    list_filter = ["landlord", "tenure"]
+    inlines = [DecisionInline]
+
+
+@admin.register(StaffInvitation)
+class StaffInvitationAdmin(CouncilModelAdmin):
+    list_display = ["email", "role", "landlord", "created_at", "accepted_at", "withdrawn_at"]
+    list_filter = ["role"]

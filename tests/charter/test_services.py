@@ -102,7 +102,7 @@ def test_reloading_the_same_file_changes_nothing_not_even_history():
 
     assert not result.created
     assert not result.standards.changed
-    assert "already loaded, unchanged" in result.summary
+    assert "already loaded, unchanged" in str(result)
     assert row_counts() == before
 
 

@@ -99,6 +99,9 @@ class CharterLoadResult:
             return f"Created {what} with {self.commitment_count} commitments."
         return f"{what} already loaded, unchanged ({self.commitment_count} commitments)."
 
+    def __str__(self) -> str:
+        return self.summary
+
 
 def standards_sync(*, path: Path = STANDARDS_PATH) -> StandardsSyncResult:
     """Create or update the frameworks in a standards file. Never deletes; idempotent.

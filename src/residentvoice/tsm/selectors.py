@@ -200,14 +200,21 @@ def tsm_benchmark(
     year: str,
     code: str,
     measure: str,
-    population: str = Population.LCRA,
+    population: str | None = None,
     size_band: str | None = None,
     landlord_type: str | None = None,
 ) -> Benchmark | None:
-    """A landlord's value for a measure against every peer nationally; two queries at most."""
+    """A landlord's value for a measure against every peer nationally; two queries at most.
+
+    Without a population: the rental one, or all homes for the landlord-wide measures.
+    """
     release = tsm_release_current(year=year)
     if release is None:
         return None
+    if population is None:
+        definition = MEASURES.get(measure)
+        whole_stock = definition is not None and definition.populations == (Population.ALL,)
+        population = Population.ALL if whole_stock else Population.LCRA
     peers = _peer_values(release, measure, population, size_band, landlord_type)
     return _benchmark(measure, population, peers, code.strip().upper())
 

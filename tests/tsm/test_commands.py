@@ -1,0 +1,62 @@
+"""The `residentvoice tsm` commands, as an administrator would run them."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from .conftest import build_workbook
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("tsm", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_import_then_again_then_show(db, tmp_path):
+    path = build_workbook(tmp_path / "cli.xlsx", year_start=2040)
+    first = run("import", str(path))
+    assert "Imported TSM 2040-41" in first
+    assert "3 landlords" in first
+    assert "nothing changed" in run("import", str(path))
+    data = json.loads(run("show", "--year", "2040-41", "--landlord", "L9001", "--json"))
+    tp01 = next(m for m in data["measures"] if m["code"] == "TP01" and m["population"] == "LCRA")
+    assert tp01["value"] == 70.0
+    assert data["survey"]["population_size"] == 5000
+
+
+def test_import_of_a_bad_file_names_the_problem(db, tmp_path):
+    path = build_workbook(tmp_path / "bad.xlsx", year_start=2041, skip_measure="TP11")
+    with pytest.raises(CommandError, match="no column for TP11"):
+        run("import", str(path))
+
+
+def test_verify_the_real_release_exits_cleanly(real_release, db):
+    out = run("verify", "--year", "2023-24")
+    assert "TSM24_LCHO_Perception: 23 differences" in out
+    assert "TSM24_LCRA_Perception:" not in out
+    assert "TSM24_Management_Info:" not in out
+
+
+def test_compute_from_a_survey_file(tmp_path):
+    path = tmp_path / "survey.csv"
+    rows = ["id,population,TP01,method"] + [
+        f"{i},LCRA,{'Very satisfied' if i % 2 else 'Fairly dissatisfied'},Telephone"
+        for i in range(600)
+    ]
+    path.write_text("\n".join(rows))
+    data = json.loads(run("compute", str(path), "--population-size", "7145", "--json"))
+    assert data[0]["required_sample"] == 554
+    assert data[0]["sample_met"] is True
+    assert data[0]["measures"][0]["value"] == 50.0
+
+
+def test_compute_reports_bad_rows(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("id,population,TP01\n1,LCRA,Brilliant\n")
+    with pytest.raises(CommandError, match="row 2, column C"):
+        run("compute", str(path))

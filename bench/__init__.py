@@ -1,0 +1,1 @@
+"""Benchmarks for Resident Voice, run by `make bench`; results go to var/bench/results.json."""

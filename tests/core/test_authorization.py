@@ -148,6 +148,23 @@ MATRIX: dict[str, Entry] = {
     ),
 }
 
+def _app_matrices() -> None:
+    """Apps may list their own URLs in tests/<app>/authorization.py as MATRIX (same shape)."""
+    import importlib
+    import pkgutil
+
+    import tests
+
+    for module in pkgutil.iter_modules(tests.__path__):
+        try:
+            extra = importlib.import_module(f"tests.{module.name}.authorization")
+        except ModuleNotFoundError:
+            continue
+        MATRIX.update(extra.MATRIX)
+
+
+_app_matrices()
+
 # A second case for URLs whose answer depends on whose object it is.
 EXTRA_CASES: list[tuple[str, Callable[[dict[str, Any]], dict[str, Any]], str, dict[str, Any]]] = [
     ("accounts:membership-edit", _council_membership, "get", only("council_admin")),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from residentvoice.core.admin import CouncilAdminOnly, CouncilModelAdmin
 
 from .models import (
     Charter,
@@ -16,28 +17,28 @@ from .models import (
 )
 
 
-class StandardItemInline(admin.TabularInline):
+class StandardItemInline(CouncilAdminOnly, admin.TabularInline):
     model = StandardItem
     extra = 0
     fields = ("code", "title", "description", "order", "is_verified")
 
 
 @admin.register(StandardFramework)
-class StandardFrameworkAdmin(SimpleHistoryAdmin):
+class StandardFrameworkAdmin(CouncilModelAdmin):
     list_display = ("name", "code", "publisher", "year")
     search_fields = ("name", "code", "publisher")
     inlines = [StandardItemInline]
 
 
 @admin.register(StandardItem)
-class StandardItemAdmin(SimpleHistoryAdmin):
+class StandardItemAdmin(CouncilModelAdmin):
     list_display = ("code", "title", "framework", "is_verified")
     list_filter = ("framework", "is_verified")
     search_fields = ("code", "title")
     list_select_related = ("framework",)
 
 
-class CommitmentInline(admin.StackedInline):
+class CommitmentInline(CouncilAdminOnly, admin.StackedInline):
     model = Commitment
     extra = 0
     fields = (
@@ -51,41 +52,41 @@ class CommitmentInline(admin.StackedInline):
     show_change_link = True
 
 
-class RatingScaleInline(admin.StackedInline):
+class RatingScaleInline(CouncilAdminOnly, admin.StackedInline):
     model = RatingScale
     extra = 0
     show_change_link = True
 
 
 @admin.register(Charter)
-class CharterAdmin(SimpleHistoryAdmin):
+class CharterAdmin(CouncilModelAdmin):
     list_display = ("name", "slug", "version", "approved_on", "is_default_text")
     list_filter = ("is_default_text",)
     search_fields = ("name", "slug", "area")
     inlines = [RatingScaleInline, CommitmentInline]
 
 
-class RatingOptionInline(admin.TabularInline):
+class RatingOptionInline(CouncilAdminOnly, admin.TabularInline):
     model = RatingOption
     extra = 0
     fields = ("order", "code", "label", "points", "meets_commitment", "description")
 
 
 @admin.register(RatingScale)
-class RatingScaleAdmin(SimpleHistoryAdmin):
+class RatingScaleAdmin(CouncilModelAdmin):
     list_display = ("name", "charter", "allows_not_applicable")
     list_select_related = ("charter",)
     inlines = [RatingOptionInline]
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(CouncilAdminOnly, admin.TabularInline):
     model = Criterion
     extra = 0
     fields = ("number", "text")
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(CouncilModelAdmin):
     list_display = ("number", "title", "charter", "commits_council", "commits_landlords")
     list_filter = ("charter", "commits_council", "commits_landlords")
     list_select_related = ("charter",)

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from residentvoice.core.admin import CouncilInline, CouncilModelAdmin
 
@@ -28,13 +31,13 @@ class MembershipAdmin(CouncilModelAdmin):
 
 class DecisionInline(CouncilInline):
     model = RegistrationDecision
-    fields = ["outcome", "reason", "decided_by", "decided_at"]
+    fields = ("outcome", "reason", "decided_by", "decided_at")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False  # decisions are made by the landlord, through the site
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -170,7 +170,9 @@ class InvitationForm(GovukForm):
 
     def __init__(self, *args: Any, for_council_admin: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = staff_role_choices(for_council_admin=for_council_admin)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = staff_role_choices(for_council_admin=for_council_admin)
         if not for_council_admin:
             del self.fields["landlord"]
 
@@ -208,7 +210,9 @@ class MembershipRoleForm(GovukForm):
     def __init__(self, *args: Any, council: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         roles = COUNCIL_ROLES if council else LANDLORD_STAFF_ROLES
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(r.value, r.label) for r in Role if r in roles]
 
 
 class GovukPasswordResetForm(GovukFormMixin, PasswordResetForm):

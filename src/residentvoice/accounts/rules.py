@@ -15,7 +15,7 @@ def _landlord_id(target: Any) -> int | None:
     if target is None:
         return None
     if hasattr(target, "landlord_id"):
-        return target.landlord_id  # type: ignore[no-any-return]
+        return target.landlord_id
     return getattr(target, "pk", None)
 
 

@@ -37,6 +37,13 @@ def membership_of(user: Any) -> Membership | None:
     return membership
 
 
+def _landlord_of(membership: Membership) -> int:
+    """The landlord a landlord-scoped membership belongs to (the database guarantees one)."""
+    if membership.landlord_id is None:
+        raise ValueError("This membership does not belong to a landlord")
+    return membership.landlord_id
+
+
 def user_role_summary(user: Any) -> RoleSummary | None:
     membership = membership_of(user)
     if membership is None:
@@ -60,7 +67,7 @@ def registrations_pending_for(user: Any) -> QuerySet[ResidentRegistration]:
         return ResidentRegistration.objects.none()
     return _with_decisions(
         ResidentRegistration.objects.filter(
-            landlord_id=membership.landlord_id, decisions__isnull=True
+            landlord_id=_landlord_of(membership), decisions__isnull=True
         )
     ).order_by("created_at")
 
@@ -71,7 +78,7 @@ def registrations_decided_for(user: Any, *, limit: int = 50) -> QuerySet[Residen
         return ResidentRegistration.objects.none()
     return _with_decisions(
         ResidentRegistration.objects.filter(
-            landlord_id=membership.landlord_id, decisions__isnull=False
+            landlord_id=_landlord_of(membership), decisions__isnull=False
         ).distinct()
     ).order_by("-created_at")[:limit]
 
@@ -92,7 +99,7 @@ def staff_visible_to(user: Any) -> QuerySet[Membership]:
     if membership.role == Role.COUNCIL_ADMIN:
         return base.filter(role__in=[*COUNCIL_ROLES, *LANDLORD_STAFF_ROLES])
     if membership.role == Role.LANDLORD_ADMIN:
-        return base.filter(landlord_id=membership.landlord_id, role__in=LANDLORD_STAFF_ROLES)
+        return base.filter(landlord_id=_landlord_of(membership), role__in=LANDLORD_STAFF_ROLES)
     return base.none()
 
 
@@ -106,7 +113,7 @@ def invitations_visible_to(user: Any) -> QuerySet[StaffInvitation]:
     if membership.role == Role.COUNCIL_ADMIN:
         return base
     if membership.role == Role.LANDLORD_ADMIN:
-        return base.filter(landlord_id=membership.landlord_id)
+        return base.filter(landlord_id=_landlord_of(membership))
     return base.none()
 
 
@@ -114,4 +121,6 @@ def residents_count_for(user: Any) -> int:
     membership = membership_of(user)
     if membership is None or membership.landlord_id is None:
         return 0
-    return Membership.objects.filter(landlord_id=membership.landlord_id, role=Role.RESIDENT).count()
+    return Membership.objects.filter(
+        landlord_id=_landlord_of(membership), role=Role.RESIDENT
+    ).count()

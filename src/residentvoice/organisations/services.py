@@ -45,7 +45,8 @@ def council_set(*, name: str, area_name: str, short_name: str = "", website: str
 def _unique_slug(short_name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(short_name)[:70] or "landlord"
     slug, n = base, 2
-    while Landlord.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    others = Landlord.objects.exclude(pk=exclude_pk) if exclude_pk else Landlord.objects.all()
+    while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -17,7 +17,7 @@ class Command(TyperCommand):
     help = "People and their roles."
 
     @initialize()
-    def group(self) -> None:
+    def init(self) -> None:
         """Makes `people` a group, so its subcommands are named."""
 
     @command()

@@ -9,7 +9,7 @@ class Command(TyperCommand):
     help = "The Richmond demonstration data."
 
     @initialize()
-    def group(self) -> None:
+    def init(self) -> None:
         """Makes `demo` a group, so its subcommands are named (`demo load`)."""
 
     @command()

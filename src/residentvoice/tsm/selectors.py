@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from residentvoice.organisations.models import Landlord
+
 from .measures import MEASURES, Kind, Population
 from .models import (
     LandlordReturn,
@@ -231,9 +233,30 @@ def tsm_benchmark_table(
     release = tsm_release_current(year=year)
     if release is None:
         return []
-    values = MeasureValue.objects.filter(release=release, value__isnull=False).filter(
-        population__in=[population, Population.ALL]
+    by_measure = _national_values(
+        release,
+        populations=[population, Population.ALL],
+        size_band=size_band,
+        landlord_type=landlord_type,
     )
+    own_code = code.strip().upper()
+    return [_benchmark(m, pop, peers, own_code) for (m, pop), peers in sorted(by_measure.items())]
+
+
+def _national_values(
+    release: TsmRelease,
+    *,
+    populations: list[str] | None = None,
+    measures: list[str] | None = None,
+    size_band: str | None = None,
+    landlord_type: str | None = None,
+) -> dict[tuple[str, str], dict[str, float]]:
+    """Every landlord's value by (measure, population), in one query, ready for benchmarks."""
+    values = MeasureValue.objects.filter(release=release, value__isnull=False)
+    if populations is not None:
+        values = values.filter(population__in=populations)
+    if measures is not None:
+        values = values.filter(measure__in=measures)
     if size_band or landlord_type:
         returns = LandlordReturn.objects.filter(release=release)
         if size_band:
@@ -249,9 +272,196 @@ def tsm_benchmark_table(
         if value is None or (definition and definition.kind is Kind.MANAGEMENT and not denominator):
             continue
         by_measure.setdefault((measure, pop), {})[landlord_code] = float(value)
-    own_code = code.strip().upper()
-    return [_benchmark(m, pop, peers, own_code) for (m, pop), peers in sorted(by_measure.items())]
+    return by_measure
 
 
 def regulator_landlords_in_borough() -> QuerySet[RegulatorLandlord]:
     return RegulatorLandlord.objects.filter(landlord__isnull=False).select_related("landlord")
+
+
+# --- web pages ---------------------------------------------------------------------------------
+
+# What a bracketed marker means, in words a resident would use. Later releases may bring others.
+MARKER_REASONS = {
+    "X": "The landlord did not give this figure",
+    "Z": "Not required from this landlord",
+    "E": "Left out by the regulator",
+    "U": "Cannot be worked out: nobody was counted",
+    "S": "Withheld because the numbers are very small",
+}
+
+# The measures shown side by side for every borough landlord: overall satisfaction and the three
+# that say whether residents feel listened to.
+HEADLINE_MEASURES = ("TP01", "TP06", "TP07", "TP08")
+
+
+def marker_reason(marker: str) -> str:
+    return MARKER_REASONS.get(marker, f"Not published (the regulator marked it [{marker}])")
+
+
+@dataclass(frozen=True)
+class HeadlineFigure:
+    measure: str
+    name: str
+    value: float | None
+    reason: str
+    national_median: float | None
+
+
+@dataclass(frozen=True)
+class BoroughLandlordRow:
+    code: str
+    name: str
+    landlord: Landlord | None
+    population: str
+    population_label: str
+    figures: list[HeadlineFigure]
+
+
+def _median(values: dict[str, float]) -> float | None:
+    return statistics.median(values.values()) if values else None
+
+
+def tsm_borough_year(*, year: str) -> tuple[TsmRelease, list[BoroughLandlordRow]] | None:
+    """The borough's landlords in a year's release with the headline measures per population and
+    the national median beside each; four queries whatever the number of landlords."""
+    release = tsm_release_current(year=year)
+    if release is None:
+        return None
+    returns = list(
+        LandlordReturn.objects.filter(release=release, regulator_landlord__landlord__isnull=False)
+        .select_related("regulator_landlord", "regulator_landlord__landlord")
+        .order_by("name")
+    )
+    own = {
+        (v.regulator_landlord_id, v.population, v.measure): v
+        for v in MeasureValue.objects.filter(
+            release=release,
+            regulator_landlord__in=[r.regulator_landlord_id for r in returns],
+            measure__in=HEADLINE_MEASURES,
+        )
+    }
+    national = _national_values(release, measures=list(HEADLINE_MEASURES))
+    rows = []
+    for landlord_return in returns:
+        regulator_landlord = landlord_return.regulator_landlord
+        for population in (Population.LCRA, Population.LCHO, Population.COMBINED):
+            figures = []
+            for measure in HEADLINE_MEASURES:
+                value = own.get((regulator_landlord.pk, population, measure))
+                if value is None:
+                    reason = "Not reported"
+                else:
+                    reason = marker_reason(value.marker) if value.marker else ""
+                figures.append(
+                    HeadlineFigure(
+                        measure=measure,
+                        name=MEASURES[measure].name,
+                        value=_number(value.value) if value else None,
+                        reason=reason,
+                        national_median=_median(national.get((measure, population), {})),
+                    )
+                )
+            if any(f.reason != "Not reported" for f in figures):
+                rows.append(
+                    BoroughLandlordRow(
+                        code=regulator_landlord.code,
+                        name=landlord_return.name,
+                        landlord=regulator_landlord.landlord,
+                        population=population,
+                        population_label=population.label,
+                        figures=figures,
+                    )
+                )
+    return release, rows
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    """One measure on a landlord's page: its own figure, or why there is none, and the benchmark."""
+
+    measure: str
+    label: str
+    name: str
+    per_thousand: bool
+    value: float | None
+    reason: str
+    benchmark: Benchmark | None
+
+
+@dataclass(frozen=True)
+class PopulationSection:
+    population: str
+    label: str
+    survey: PerceptionSurvey | None
+    measures: list[MeasureLine]
+
+
+@dataclass(frozen=True)
+class LandlordYear:
+    release: TsmRelease
+    landlord_return: LandlordReturn
+    sections: list[PopulationSection]
+
+
+def tsm_landlord_page(*, year: str, code: str) -> LandlordYear | None:
+    """Everything one landlord published for a year, by population, each measure with its national
+    benchmark; five queries whatever the number of measures or landlords."""
+    release = tsm_release_current(year=year)
+    if release is None:
+        return None
+    landlord_return = (
+        LandlordReturn.objects.filter(
+            release=release, regulator_landlord__code=code.strip().upper()
+        )
+        .select_related("regulator_landlord", "regulator_landlord__landlord")
+        .first()
+    )
+    if landlord_return is None:
+        return None
+    regulator_landlord = landlord_return.regulator_landlord
+    surveys = {
+        s.population: s
+        for s in PerceptionSurvey.objects.filter(
+            release=release, regulator_landlord=regulator_landlord
+        )
+    }
+    values = list(
+        MeasureValue.objects.filter(release=release, regulator_landlord=regulator_landlord)
+    )
+    national = _national_values(release, populations=sorted({v.population for v in values}))
+    order = {measure: index for index, measure in enumerate(MEASURES)}
+    sections = []
+    for population in Population:
+        mine = sorted(
+            (v for v in values if v.population == population),
+            key=lambda v: (order.get(v.measure, len(order)), v.measure),
+        )
+        if not mine and population not in surveys:
+            continue
+        lines = []
+        for value in mine:
+            definition = MEASURES.get(value.measure)
+            peers = national.get((value.measure, population), {})
+            lines.append(
+                MeasureLine(
+                    measure=value.measure,
+                    label=definition.regulator_label if definition else value.measure,
+                    name=definition.name if definition else "",
+                    per_thousand=bool(definition and definition.scale == 1000),
+                    value=_number(value.value),
+                    reason=marker_reason(value.marker) if value.marker else "",
+                    benchmark=_benchmark(value.measure, population, peers, regulator_landlord.code)
+                    if peers
+                    else None,
+                )
+            )
+        sections.append(
+            PopulationSection(
+                population=population,
+                label=population.label,
+                survey=surveys.get(population),
+                measures=lines,
+            )
+        )
+    return LandlordYear(release=release, landlord_return=landlord_return, sections=sections)

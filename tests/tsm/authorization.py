@@ -1,0 +1,52 @@
+"""The TSM pages in the site-wide authorization matrix (tests/core/test_authorization.py).
+
+The figures pages are public; the import is for council admins and the checks for council staff.
+Pages that need figures get a small synthetic release, the borough's landlord among its landlords.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from residentvoice.tsm.services import tsm_release_import
+
+from ..conftest import ROLES
+from .conftest import build_workbook
+
+YEAR = "2050-51"
+OK, LOGIN, DENIED = 200, "login", 403
+EVERYONE_OK = dict.fromkeys(ROLES, OK)
+
+
+def only(*allowed: str) -> dict[str, Any]:
+    return {
+        role: OK if role in allowed else (LOGIN if role == "public" else DENIED) for role in ROLES
+    }
+
+
+def with_figures(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Import a small release for 2050-51 in which the borough's landlord reports as L9001."""
+    landlord = ctx["landlord"]
+    landlord.regulator_code = "L9001"
+    landlord.save()
+    ctx["other_landlord"].regulator_code = "L9003"
+    ctx["other_landlord"].save()
+    with tempfile.TemporaryDirectory() as folder:
+        tsm_release_import(path=build_workbook(Path(folder) / "matrix.xlsx", year_start=2050))
+    return {"year": YEAR}
+
+
+def landlord_with_figures(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {**with_figures(ctx), "code": "L9001"}
+
+
+# name -> (how to build its kwargs, HTTP method, expected result per role)
+MATRIX: dict[str, tuple[Any, str, dict[str, Any]]] = {
+    "tsm:overview": (None, "get", EVERYONE_OK),
+    "tsm:year": (with_figures, "get", EVERYONE_OK),
+    "tsm:landlord": (landlord_with_figures, "get", EVERYONE_OK),
+    "tsm:import": (None, "get", only("council_admin")),
+    "tsm:verify": (with_figures, "get", only("council_officer", "council_admin")),
+}

@@ -146,7 +146,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": os.environ.get(
-            "STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "STATICFILES_BACKEND", "residentvoice.core.storage.StaticStorage"
         )
     },
 }

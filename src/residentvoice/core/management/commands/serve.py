@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+from types import FrameType
 
 from django.core.management import call_command
 from django_typer.management import TyperCommand
@@ -13,6 +15,10 @@ class Command(TyperCommand):
     help = "Serve the site on HOST:PORT with a background-task worker beside it (local use only)."
 
     def handle(self, host: str = "127.0.0.1", port: int = 8000) -> None:
+        def stop(signum: int, frame: FrameType | None) -> None:
+            raise SystemExit(0)  # so the worker below is stopped too
+
+        signal.signal(signal.SIGTERM, stop)
         worker = subprocess.Popen(
             [sys.executable, "-m", "residentvoice.manage", "db_worker", "--interval", "1"]
         )

@@ -10,6 +10,7 @@ from django import forms
 from residentvoice.core.forms import GovukForm, GovukModelForm
 
 from .models import Landlord, StockArea, Tenure
+from .services import LANDLORD_FIELDS
 
 
 class LandlordForm(GovukModelForm):
@@ -17,17 +18,7 @@ class LandlordForm(GovukModelForm):
 
     class Meta:
         model = Landlord
-        fields = [
-            "name",
-            "short_name",
-            "regulator_code",
-            "landlord_type",
-            "website",
-            "parent_group",
-            "charter_status",
-            "charter_status_date",
-            "is_fictional",
-        ]
+        fields = list(LANDLORD_FIELDS)
         widgets = {
             "landlord_type": forms.RadioSelect,
             "charter_status": forms.RadioSelect,

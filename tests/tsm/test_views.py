@@ -10,11 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from residentvoice.organisations.models import Landlord
 from residentvoice.tsm.models import MeasureValue, RegulatorLandlord, TsmRelease
 from residentvoice.tsm.services import tsm_release_import
 
 from ..factories import LandlordFactory
-from .conftest import build_workbook
+from .conftest import build_workbook, needs_real_file
 
 YEAR = "2050-51"
 
@@ -218,3 +219,24 @@ def test_verify_lists_figures_their_counts_do_not_give(client, people, borough_r
 def test_verify_for_an_unknown_year_is_not_found(client, people, db):
     client.force_login(people["council_admin"])
     assert client.get(reverse("tsm:verify", args=["2049-50"])).status_code == 404
+
+
+# --- the real 2023-24 release ------------------------------------------------------------------
+
+
+@needs_real_file
+def test_real_release_pages(client, people, real_release, django_assert_max_num_queries):
+    LandlordFactory(name="Real Borough Landlord", slug="real", regulator_code="L4279")
+    RegulatorLandlord.objects.filter(code="L4279").update(
+        landlord=Landlord.objects.get(slug="real")
+    )
+    year = client.get(reverse("tsm:year", args=["2023-24"])).content.decode()
+    assert "Real Borough Landlord" in year
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("tsm:landlord", args=["2023-24", "L4279"]))
+    page = response.content.decode()
+    assert "Satisfaction that the landlord listens to tenant views and acts upon them" in page
+    assert "Landlords compared" in page
+    client.force_login(people["council_officer"])
+    checks = client.get(reverse("tsm:verify", args=["2023-24"])).content.decode()
+    assert "The Riverside Group Limited" in checks  # one of the LCHO differences in docs/TSM.md

@@ -148,6 +148,7 @@ MATRIX: dict[str, Entry] = {
     ),
 }
 
+
 def _app_matrices() -> None:
     """Apps may list their own URLs in tests/<app>/authorization.py as MATRIX (same shape)."""
     import importlib

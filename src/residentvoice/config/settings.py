@@ -145,9 +145,7 @@ STATICFILES_DIRS = [BASE_DIR / "var" / "build" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": os.environ.get(
-            "STATICFILES_BACKEND", "residentvoice.core.storage.StaticStorage"
-        )
+        "BACKEND": os.environ.get("STATICFILES_BACKEND", "residentvoice.core.storage.StaticStorage")
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

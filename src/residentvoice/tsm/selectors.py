@@ -51,20 +51,26 @@ def _number(value: Decimal | None, places: int = 1) -> float | None:
     return None if value is None else round(float(value), places)
 
 
-def tsm_landlord_year(*, year: str, code: str) -> dict[str, Any] | None:
-    """One landlord's figures for a year as plain data (the `tsm show --json` shape)."""
+def _landlord_return(*, year: str, code: str) -> LandlordReturn | None:
+    """A landlord's return in the year's current release, with its landlord records."""
     release = tsm_release_current(year=year)
     if release is None:
         return None
-    landlord_return = (
+    return (
         LandlordReturn.objects.filter(
             release=release, regulator_landlord__code=code.strip().upper()
         )
-        .select_related("regulator_landlord", "regulator_landlord__landlord")
+        .select_related("release", "regulator_landlord", "regulator_landlord__landlord")
         .first()
     )
+
+
+def tsm_landlord_year(*, year: str, code: str) -> dict[str, Any] | None:
+    """One landlord's figures for a year as plain data (the `tsm show --json` shape)."""
+    landlord_return = _landlord_return(year=year, code=code)
     if landlord_return is None:
         return None
+    release = landlord_return.release
     landlord = landlord_return.regulator_landlord
     surveys = list(PerceptionSurvey.objects.filter(release=release, regulator_landlord=landlord))
     values = MeasureValue.objects.filter(release=release, regulator_landlord=landlord)
@@ -407,18 +413,10 @@ class LandlordYear:
 def tsm_landlord_page(*, year: str, code: str) -> LandlordYear | None:
     """Everything one landlord published for a year, by population, each measure with its national
     benchmark; five queries whatever the number of measures or landlords."""
-    release = tsm_release_current(year=year)
-    if release is None:
-        return None
-    landlord_return = (
-        LandlordReturn.objects.filter(
-            release=release, regulator_landlord__code=code.strip().upper()
-        )
-        .select_related("regulator_landlord", "regulator_landlord__landlord")
-        .first()
-    )
+    landlord_return = _landlord_return(year=year, code=code)
     if landlord_return is None:
         return None
+    release = landlord_return.release
     regulator_landlord = landlord_return.regulator_landlord
     surveys = {
         s.population: s

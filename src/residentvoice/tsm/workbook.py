@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -628,6 +628,34 @@ def _landlord_from_row(
     return landlord
 
 
+def _landlord_rows(
+    sheet: _Sheet,
+    columns: list[Column],
+    landlord_columns: dict[str, Column],
+    landlords: dict[str, ParsedLandlord],
+    problems: list[Problem],
+) -> Iterator[tuple[int, list[Any], ParsedLandlord]]:
+    """Each data row with its landlord; a landlord's second row is reported, not read."""
+    seen: dict[str, int] = {}
+    name_index = landlord_columns["name"].index if "name" in landlord_columns else None
+    for number, row in _data_rows(sheet, landlord_columns["code"].index, name_index):
+        landlord = _landlord_from_row(sheet, columns, number, row, landlords, problems)
+        if landlord is None:
+            continue
+        if landlord.code in seen:
+            problems.append(
+                Problem(
+                    sheet.name,
+                    number,
+                    landlord_columns["code"].letter,
+                    f"landlord {landlord.code} appears again (first on row {seen[landlord.code]})",
+                )
+            )
+            continue
+        seen[landlord.code] = number
+        yield number, row, landlord
+
+
 def _header_columns(sheet: _Sheet, classify: Callable[[int, str], Column]) -> list[Column]:
     headers = sheet.rows[sheet.header_row]
     return [classify(i, clean_text(h)) for i, h in enumerate(headers) if clean_text(h)]
@@ -683,23 +711,9 @@ def _read_perception(
             )
         )
 
-    seen: dict[str, int] = {}
-    name_index = landlord_columns["name"].index if "name" in landlord_columns else None
-    for number, row in _data_rows(sheet, landlord_columns["code"].index, name_index):
-        landlord = _landlord_from_row(sheet, columns, number, row, landlords, problems)
-        if landlord is None:
-            continue
-        if landlord.code in seen:
-            problems.append(
-                Problem(
-                    sheet.name,
-                    number,
-                    landlord_columns["code"].letter,
-                    f"landlord {landlord.code} appears again (first on row {seen[landlord.code]})",
-                )
-            )
-            continue
-        seen[landlord.code] = number
+    for number, row, landlord in _landlord_rows(
+        sheet, columns, landlord_columns, landlords, problems
+    ):
         survey = ParsedSurvey(
             code=landlord.code, population=population, sheet=sheet.name, row=number
         )
@@ -806,23 +820,9 @@ def _read_management(
                 problems.append(
                     Problem(sheet.name, sheet.header_row + 1, None, f"no column for {code}")
                 )
-    seen: dict[str, int] = {}
-    name_index = landlord_columns["name"].index if "name" in landlord_columns else None
-    for number, row in _data_rows(sheet, landlord_columns["code"].index, name_index):
-        landlord = _landlord_from_row(sheet, columns, number, row, landlords, problems)
-        if landlord is None:
-            continue
-        if landlord.code in seen:
-            problems.append(
-                Problem(
-                    sheet.name,
-                    number,
-                    landlord_columns["code"].letter,
-                    f"landlord {landlord.code} appears again (first on row {seen[landlord.code]})",
-                )
-            )
-            continue
-        seen[landlord.code] = number
+    for number, row, landlord in _landlord_rows(
+        sheet, columns, landlord_columns, landlords, problems
+    ):
         by_key: dict[tuple[str, Population], ParsedValue] = {}
         for column in columns:
             raw = row[column.index] if column.index < len(row) else None

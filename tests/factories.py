@@ -34,7 +34,7 @@ class LandlordFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Test Housing Association {n}")
     short_name = factory.Sequence(lambda n: f"THA{n}")
     slug = factory.LazyAttribute(lambda o: slugify(o.short_name))
-    regulator_code = factory.Sequence(lambda n: f"L9{n:03d}")
+    regulator_code = factory.Sequence(lambda n: f"T{n:05d}")  # never a real or test-release code
     charter_status = CharterStatus.SIGNED
     charter_status_date = datetime.date(2022, 1, 10)
 

@@ -11,6 +11,7 @@ from residentvoice.accounts.models import Membership, ResidentRegistration
 from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
 
 from ..factories import StockFigureFactory, user_with_role
+from ..tsm.authorization import with_figures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,13 +37,14 @@ def sign_in(page: Any, client: Any, live_server: Any, user: Any) -> None:
 
 
 @pytest.fixture
-def site(people, landlord):
+def site(people, landlord, other_landlord):
     charter_load(path=DEFAULT_CHARTER_PATH)
     StockFigureFactory(landlord=landlord, homes=6300)
     applicant = user_with_role(None, email="applicant@example.org", full_name="Jamie Applicant")
     registration = ResidentRegistration.objects.create(
         user=applicant, landlord=landlord, tenure="tenant", tenancy_reference="T-9"
     )
+    with_figures({"landlord": landlord, "other_landlord": other_landlord})
     return {
         "registration": registration,
         "officer_membership": Membership.objects.get(user=people["landlord_officer"]),
@@ -61,6 +63,9 @@ PUBLIC_PAGES = [
     ("accounts:login", {}),
     ("accounts:register", {}),
     ("accounts:password-reset", {}),
+    ("tsm:overview", {}),
+    ("tsm:year", {"year": "2050-51"}),
+    ("tsm:landlord", {"year": "2050-51", "code": "L9001"}),
 ]
 
 ROLE_PAGES = {
@@ -75,6 +80,8 @@ ROLE_PAGES = {
         "organisations:landlord-add",
         "organisations:landlord-stock",
         "accounts:staff-invite",
+        "tsm:import",
+        "tsm:verify",
     ],
 }
 
@@ -86,6 +93,8 @@ def _url(name: str, site: dict[str, Any]) -> str:
         return reverse("accounts:membership-edit", args=[site["officer_membership"].pk])
     if name == "organisations:landlord-stock":
         return reverse(name, args=["riverside"])
+    if name == "tsm:verify":
+        return reverse(name, args=["2050-51"])
     return reverse(name)
 
 

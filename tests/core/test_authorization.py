@@ -16,20 +16,7 @@ from residentvoice.accounts.services import invitation_token
 
 from ..conftest import ROLES
 from ..factories import user_with_role
-
-OK, LOGIN, DENIED, NOT_FOUND, REDIRECT = 200, "login", 403, 404, 302
-EVERYONE_OK = dict.fromkeys(ROLES, OK)
-
-
-def signed_in_only() -> dict[str, Any]:
-    return {role: (LOGIN if role == "public" else OK) for role in ROLES}
-
-
-def only(*allowed: str) -> dict[str, Any]:
-    """Allowed roles get 200; the public is sent to sign in; everyone else is refused."""
-    return {
-        role: OK if role in allowed else (LOGIN if role == "public" else DENIED) for role in ROLES
-    }
+from ..matrix import EVERYONE_OK, LOGIN, OK, REDIRECT, only, signed_in_only
 
 
 def _registration(ctx: dict[str, Any]) -> dict[str, Any]:

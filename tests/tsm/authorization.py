@@ -12,18 +12,10 @@ from typing import Any
 
 from residentvoice.tsm.services import tsm_release_import
 
-from ..conftest import ROLES
+from ..matrix import EVERYONE_OK, only
 from .conftest import build_workbook
 
 YEAR = "2050-51"
-OK, LOGIN, DENIED = 200, "login", 403
-EVERYONE_OK = dict.fromkeys(ROLES, OK)
-
-
-def only(*allowed: str) -> dict[str, Any]:
-    return {
-        role: OK if role in allowed else (LOGIN if role == "public" else DENIED) for role in ROLES
-    }
 
 
 def with_figures(ctx: dict[str, Any]) -> dict[str, Any]:

@@ -38,7 +38,7 @@ def test_overview_lists_all_eighteen_commitments_with_who_commits(client, defaul
 def test_overview_says_plainly_that_this_is_the_default_text(client, default_charter):
     html = page(client, "charter:overview")
 
-    assert "This is the default charter text that comes with Resident Voice" in html
+    assert "It is not the approved charter of any council" in html
     assert "Replace it with your council" in html
     assert "Not approved by the council" in html
 

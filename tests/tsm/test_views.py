@@ -240,3 +240,13 @@ def test_real_release_pages(client, people, real_release, django_assert_max_num_
     client.force_login(people["council_officer"])
     checks = client.get(reverse("tsm:verify", args=["2023-24"])).content.decode()
     assert "The Riverside Group Limited" in checks  # one of the LCHO differences in docs/TSM.md
+
+
+def test_landlord_page_links_to_its_satisfaction_figures(client, council, landlord, other_landlord):
+    from ..tsm.authorization import with_figures
+
+    page = client.get(landlord.get_absolute_url()).content.decode()
+    assert "No Tenant Satisfaction Measures have been loaded" in page
+    with_figures({"landlord": landlord, "other_landlord": other_landlord})
+    page = client.get(landlord.get_absolute_url()).content.decode()
+    assert "/tsm/2050-51/landlords/L9001/" in page

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from residentvoice.core.forms import form_errors_from
 from residentvoice.core.permissions import permission_required
+from residentvoice.tsm.selectors import tsm_latest_return_for
 
 from . import forms, selectors, services
 from .models import Landlord
@@ -43,7 +44,11 @@ def landlord_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "organisations/landlord_detail.html",
-        {"landlord": landlord, "stock": selectors.landlord_stock_table(landlord)},
+        {
+            "landlord": landlord,
+            "stock": selectors.landlord_stock_table(landlord),
+            "satisfaction": tsm_latest_return_for(landlord_id=landlord.pk),
+        },
     )
 
 

@@ -33,6 +33,32 @@ def tsm_release_current(*, year: str) -> TsmRelease | None:
     return TsmRelease.objects.filter(reporting_year=year, replaced_at__isnull=True).first()
 
 
+@dataclass(frozen=True)
+class LatestReturn:
+    year: str
+    code: str
+    name: str
+
+
+def tsm_latest_return_for(*, landlord_id: int) -> LatestReturn | None:
+    """The newest year in which a borough landlord has figures in a current release; one query."""
+    landlord_return = (
+        LandlordReturn.objects.filter(
+            regulator_landlord__landlord_id=landlord_id, release__replaced_at__isnull=True
+        )
+        .select_related("release", "regulator_landlord")
+        .order_by("-release__reporting_year")
+        .first()
+    )
+    if landlord_return is None:
+        return None
+    return LatestReturn(
+        year=landlord_return.release.reporting_year,
+        code=landlord_return.regulator_landlord.code,
+        name=landlord_return.name,
+    )
+
+
 def regulator_landlord_codes(*, code: str) -> list[str]:
     """Every code the same landlord has reported under, earliest first, following code links."""
     code = code.strip().upper()

@@ -874,9 +874,10 @@ def _simple_columns(sheet: _Sheet) -> tuple[int | None, int | None, list[tuple[i
     return code_index, name_index, others
 
 
-def _read_coverage(
+def _simple_rows(
     sheet: _Sheet, landlords: dict[str, ParsedLandlord], problems: list[Problem]
-) -> None:
+) -> Iterator[tuple[list[Any], ParsedLandlord, list[tuple[int, str]]]]:
+    """Rows of a sheet that only lists landlords (coverage, exclusions), each with its landlord."""
     code_index, name_index, others = _simple_columns(sheet)
     assert code_index is not None
     for number, row in _data_rows(sheet, code_index, name_index):
@@ -889,6 +890,13 @@ def _read_coverage(
         landlord = landlords.setdefault(code, ParsedLandlord(code=code))
         if name_index is not None and not landlord.name:
             landlord.name = clean_text(row[name_index])
+        yield row, landlord, others
+
+
+def _read_coverage(
+    sheet: _Sheet, landlords: dict[str, ParsedLandlord], problems: list[Problem]
+) -> None:
+    for row, landlord, others in _simple_rows(sheet, landlords, problems):
         for i, header in others:
             text = clean_text(row[i]) if i < len(row) else ""
             if header.lower() == "landlord type":
@@ -900,18 +908,7 @@ def _read_coverage(
 def _read_exclusions(
     sheet: _Sheet, landlords: dict[str, ParsedLandlord], problems: list[Problem]
 ) -> None:
-    code_index, name_index, others = _simple_columns(sheet)
-    assert code_index is not None
-    for number, row in _data_rows(sheet, code_index, name_index):
-        code = landlord_code(row[code_index])
-        if not code:
-            problems.append(
-                Problem(sheet.name, number, column_letter(code_index), "no landlord code")
-            )
-            continue
-        landlord = landlords.setdefault(code, ParsedLandlord(code=code))
-        if name_index is not None and not landlord.name:
-            landlord.name = clean_text(row[name_index])
+    for row, landlord, others in _simple_rows(sheet, landlords, problems):
         note = " ".join(
             clean_text(row[i]) for i, _ in others if i < len(row) and clean_text(row[i])
         )

@@ -167,6 +167,24 @@ class Benchmark:
     higher_is_better: bool
 
 
+def _among_peers(
+    values: QuerySet[MeasureValue],
+    release: TsmRelease,
+    *,
+    size_band: str | None,
+    landlord_type: str | None,
+) -> QuerySet[MeasureValue]:
+    """Narrow values to landlords of the size band and type asked for (no filter: everyone)."""
+    if not (size_band or landlord_type):
+        return values
+    returns = LandlordReturn.objects.filter(release=release)
+    if size_band:
+        returns = returns.filter(size_band=size_band)
+    if landlord_type:
+        returns = returns.filter(landlord_type=landlord_type)
+    return values.filter(regulator_landlord__in=returns.values("regulator_landlord"))
+
+
 def _peer_values(
     release: TsmRelease,
     measure: str,
@@ -180,13 +198,7 @@ def _peer_values(
     if MEASURES.get(measure) and MEASURES[measure].kind is Kind.MANAGEMENT:
         # A zero shown for a missing denominator is not a result; leave it out of the picture.
         values = values.filter(denominator__gt=0)
-    if size_band or landlord_type:
-        returns = LandlordReturn.objects.filter(release=release)
-        if size_band:
-            returns = returns.filter(size_band=size_band)
-        if landlord_type:
-            returns = returns.filter(landlord_type=landlord_type)
-        values = values.filter(regulator_landlord__in=returns.values("regulator_landlord"))
+    values = _among_peers(values, release, size_band=size_band, landlord_type=landlord_type)
     return {
         code: float(value)
         for code, value in values.values_list("regulator_landlord__code", "value")
@@ -289,13 +301,7 @@ def _national_values(
         values = values.filter(population__in=populations)
     if measures is not None:
         values = values.filter(measure__in=measures)
-    if size_band or landlord_type:
-        returns = LandlordReturn.objects.filter(release=release)
-        if size_band:
-            returns = returns.filter(size_band=size_band)
-        if landlord_type:
-            returns = returns.filter(landlord_type=landlord_type)
-        values = values.filter(regulator_landlord__in=returns.values("regulator_landlord"))
+    values = _among_peers(values, release, size_band=size_band, landlord_type=landlord_type)
     by_measure: dict[tuple[str, str], dict[str, float]] = {}
     for measure, pop, landlord_code, value, denominator in values.values_list(
         "measure", "population", "regulator_landlord__code", "value", "denominator"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from residentvoice.organisations.models import Landlord
 
@@ -40,16 +40,33 @@ class LatestReturn:
     name: str
 
 
-def tsm_latest_return_for(*, landlord_id: int) -> LatestReturn | None:
-    """The newest year in which a borough landlord has figures in a current release; one query."""
-    landlord_return = (
-        LandlordReturn.objects.filter(
-            regulator_landlord__landlord_id=landlord_id, release__replaced_at__isnull=True
-        )
+def _codes_of(landlord: Landlord) -> list[str]:
+    """Every regulator code a borough landlord has reported under (its own, and linked codes)."""
+    code = (landlord.regulator_code or "").strip().upper()
+    return regulator_landlord_codes(code=code) if code else []
+
+
+def _latest_return(landlord: Landlord) -> LandlordReturn | None:
+    """The newest current-release return of a borough landlord, under any of its codes."""
+    matches = Q(regulator_landlord__landlord_id=landlord.pk)
+    codes = _codes_of(landlord)
+    if codes:
+        matches |= Q(regulator_landlord__code__in=codes)
+    return (
+        LandlordReturn.objects.filter(matches, release__replaced_at__isnull=True)
         .select_related("release", "regulator_landlord")
         .order_by("-release__reporting_year")
         .first()
     )
+
+
+def tsm_latest_return_for(*, landlord_id: int) -> LatestReturn | None:
+    """The newest year in which a borough landlord has figures in a current release, under its
+    own code or any code linked to it (MTVH reported 2023-24 as L0514); three queries."""
+    landlord = Landlord.objects.filter(pk=landlord_id).first()
+    if landlord is None:
+        return None
+    landlord_return = _latest_return(landlord)
     if landlord_return is None:
         return None
     return LatestReturn(
@@ -495,3 +512,75 @@ def tsm_landlord_page(*, year: str, code: str) -> LandlordYear | None:
             )
         )
     return LandlordYear(release=release, landlord_return=landlord_return, sections=sections)
+
+
+# --- the landlord page: do tenants feel listened to? -------------------------------------------
+
+# The three measures of resident participation (DOMAIN.md §5): listens and acts, keeps informed,
+# treats fairly and with respect.
+PARTICIPATION_MEASURES = ("TP06", "TP07", "TP08")
+
+
+@dataclass(frozen=True)
+class ParticipationFigure:
+    measure: str
+    name: str
+    population: str
+    population_label: str
+    value: float | None
+    reason: str
+    benchmark: Benchmark | None
+
+
+@dataclass(frozen=True)
+class ParticipationMeasures:
+    year: str
+    code: str
+    name: str
+    figures: list[ParticipationFigure]
+
+
+def participation_measures(landlord: Landlord) -> ParticipationMeasures | None:
+    """TP06, TP07 and TP08 for a borough landlord's newest reported year, each with the median,
+    quarter and percentile among every landlord in England; five queries however many landlords.
+
+    Follows code links, so a landlord that reported under another code (MTVH as L0514) is found.
+    """
+    landlord_return = _latest_return(landlord)
+    if landlord_return is None:
+        return None
+    release = landlord_return.release
+    regulator_landlord = landlord_return.regulator_landlord
+    own = list(
+        MeasureValue.objects.filter(
+            release=release,
+            regulator_landlord=regulator_landlord,
+            measure__in=PARTICIPATION_MEASURES,
+        )
+    )
+    national = _national_values(release, measures=list(PARTICIPATION_MEASURES))
+    population_order = {p.value: i for i, p in enumerate(Population)}
+    figures = []
+    for value in sorted(own, key=lambda v: (population_order.get(v.population, 9), v.measure)):
+        peers = national.get((value.measure, value.population), {})
+        figures.append(
+            ParticipationFigure(
+                measure=value.measure,
+                name=MEASURES[value.measure].name,
+                population=value.population,
+                population_label=Population(value.population).label,
+                value=_number(value.value),
+                reason=marker_reason(value.marker) if value.marker else "",
+                benchmark=_benchmark(
+                    value.measure, value.population, peers, regulator_landlord.code
+                )
+                if peers
+                else None,
+            )
+        )
+    return ParticipationMeasures(
+        year=release.reporting_year,
+        code=regulator_landlord.code,
+        name=landlord_return.name,
+        figures=figures,
+    )

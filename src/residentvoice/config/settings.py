@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "residentvoice.organisations",
     "residentvoice.charter",
     "residentvoice.tsm",
+    "residentvoice.notifications",
     "residentvoice.demo",
 ]
 

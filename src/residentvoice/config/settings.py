@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "residentvoice.charter",
     "residentvoice.tsm",
     "residentvoice.notifications",
+    "residentvoice.assessment",
+    "residentvoice.practices",
     "residentvoice.demo",
 ]
 

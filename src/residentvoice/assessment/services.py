@@ -1,0 +1,797 @@
+"""Every write in the yearly assessment. Each service checks the stage (when), validates, and writes
+in one transaction; who may call it is decided by the rules in `rules.py` before it is called.
+
+Edits to an item carry the version the editor started from: a save made from an older copy is
+refused with `StaleItemError`, which holds the newer version to show, so nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zipfile
+from collections.abc import Iterable
+from typing import Any
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from residentvoice.charter.models import Charter, RatingOption
+from residentvoice.organisations.models import Landlord
+
+from .models import (
+    ALLOWED_MOVES,
+    REALITY_CHECK_STAGES,
+    STAGE_ORDER,
+    ActionStatus,
+    AssessmentCycle,
+    AssessmentItem,
+    CommentStatus,
+    CriterionRating,
+    Evidence,
+    EvidenceKind,
+    EvidenceRequest,
+    ImprovementAction,
+    Participation,
+    RealityAnswer,
+    RealityCheck,
+    RealityCheckSession,
+    ReplyPosition,
+    Stage,
+    StageDates,
+    StageMove,
+    reporting_year_bounds,
+)
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+# What an evidence file may be, judged from its content: (MIME type, what people call it).
+EVIDENCE_TYPES: dict[str, str] = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel workbook",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
+    "application/msword": "Word document",
+    "application/vnd.ms-excel": "Excel workbook",
+    "application/vnd.ms-powerpoint": "PowerPoint",
+    "application/vnd.oasis.opendocument.text": "OpenDocument text",
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
+    "application/vnd.oasis.opendocument.presentation": "OpenDocument presentation",
+    "image/jpeg": "JPEG image",
+    "image/png": "PNG image",
+    "image/gif": "GIF image",
+    "image/webp": "WebP image",
+}
+
+
+class StageError(ValidationError):
+    """An edit outside the stage that allows it."""
+
+
+class StaleItemError(ValidationError):
+    """Someone else saved the item since the editor loaded it."""
+
+    def __init__(self, current: AssessmentItem) -> None:
+        super().__init__(
+            "Someone else changed this commitment while you were editing it. Their version is "
+            "shown below; your changes were not saved. Check theirs, then make your changes again.",
+            code="stale",
+        )
+        self.current = current
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage helpers
+
+
+def cycle_stage(cycle: AssessmentCycle) -> str:
+    """The current stage: the latest move (services keep one per cycle from the start)."""
+    latest = cycle.moves.order_by("-moved_at", "-pk").first()
+    return latest.stage if latest else Stage.PREPARATION
+
+
+def _stage_label(stage: str) -> str:
+    return str(Stage(stage).label)
+
+
+def _require_stage(item: AssessmentItem, *stages: str, action: str) -> None:
+    """Refuse unless the cycle is in one of `stages`, or this item was reopened for one of them."""
+    current = cycle_stage(item.participation.cycle)
+    if current in stages or item.reopened_for in stages:
+        return
+    allowed = " or ".join(_stage_label(s).lower() for s in stages)
+    raise StageError(
+        f"You can {action} only during {allowed}. This cycle is at “{_stage_label(current)}”.",
+        code="stage",
+    )
+
+
+def _lock(item: AssessmentItem, version: int | None) -> AssessmentItem:
+    locked = (
+        AssessmentItem.objects.select_for_update()
+        .select_related("participation__cycle", "landlord", "commitment")
+        .get(pk=item.pk)
+    )
+    if version is not None and locked.version != version:
+        raise StaleItemError(locked)
+    return locked
+
+
+def _save(item: AssessmentItem, fields: list[str], *, reopened_stage: str = "") -> None:
+    item.version += 1
+    fields = [*fields, "version", "updated_at"]
+    if reopened_stage and item.reopened_for == reopened_stage:
+        item.reopened_for = ""
+        fields.append("reopened_for")
+    item.save(update_fields=fields)
+
+
+def _rating_for(item: AssessmentItem, rating: RatingOption | None) -> RatingOption | None:
+    if rating is not None and rating.scale.charter_id != item.commitment.charter_id:
+        raise ValidationError({"rating": "Choose a rating from this charter's scale."})
+    return rating
+
+
+# ---------------------------------------------------------------------------------------------
+# Cycles
+
+
+def cycle_open(
+    *,
+    reporting_year: str,
+    landlords: Iterable[Landlord],
+    by: Any = None,
+    charter: Charter | None = None,
+    stage_dates: dict[str, tuple[datetime.date | None, datetime.date | None]] | None = None,
+    is_demo: bool = False,
+) -> AssessmentCycle:
+    """Open a reporting year's cycle against a charter: an item per landlord × commitment."""
+    from residentvoice.charter.selectors import charter_current
+
+    try:
+        reporting_year_bounds(reporting_year)
+    except ValueError as error:
+        raise ValidationError({"reporting_year": str(error)}) from error
+    if AssessmentCycle.objects.filter(reporting_year=reporting_year).exists():
+        raise ValidationError({"reporting_year": f"There is already a cycle for {reporting_year}."})
+    charter = charter or charter_current()
+    if charter is None:
+        raise ValidationError("Load a charter before opening a cycle.")
+    with transaction.atomic():
+        cycle = AssessmentCycle.objects.create(
+            reporting_year=reporting_year, charter=charter, is_demo=is_demo
+        )
+        StageMove.objects.create(
+            cycle=cycle, stage=Stage.PREPARATION, moved_by=by, moved_at=timezone.now()
+        )
+        cycle_stage_dates_set(cycle=cycle, stage_dates=stage_dates or {})
+        for landlord in landlords:
+            _participation_create(cycle=cycle, landlord=landlord)
+    return cycle
+
+
+def _participation_create(*, cycle: AssessmentCycle, landlord: Landlord) -> Participation:
+    participation = Participation.objects.create(cycle=cycle, landlord=landlord)
+    commitments = list(cycle.charter.commitments.filter(commits_landlords=True))
+    items = AssessmentItem.objects.bulk_create(
+        AssessmentItem(participation=participation, landlord=landlord, commitment=commitment)
+        for commitment in commitments
+    )
+    criteria = {
+        commitment.pk: list(commitment.criteria.all())
+        for commitment in cycle.charter.commitments.prefetch_related("criteria")
+    }
+    CriterionRating.objects.bulk_create(
+        CriterionRating(item=item, criterion=criterion)
+        for item in items
+        for criterion in criteria.get(item.commitment_id, [])
+    )
+    return participation
+
+
+def cycle_landlord_add(*, cycle: AssessmentCycle, landlord: Landlord) -> Participation:
+    """Add a landlord during a cycle, before the results are frozen."""
+    stage = cycle_stage(cycle)
+    if stage in (Stage.READY_TO_PUBLISH, Stage.PUBLISHED):
+        raise StageError(
+            f"The {cycle.reporting_year} results are frozen: a landlord can no longer join.",
+            code="stage",
+        )
+    if cycle.participations.filter(landlord=landlord).exists():
+        raise ValidationError({"landlord": f"{landlord} already takes part in this cycle."})
+    with transaction.atomic():
+        return _participation_create(cycle=cycle, landlord=landlord)
+
+
+def cycle_stage_dates_set(
+    *,
+    cycle: AssessmentCycle,
+    stage_dates: dict[str, tuple[datetime.date | None, datetime.date | None]],
+) -> None:
+    problems = {}
+    for stage, (opens_on, closes_on) in stage_dates.items():
+        if stage not in STAGE_ORDER:
+            problems[stage] = f"“{stage}” is not a stage."
+        elif opens_on and closes_on and closes_on < opens_on:
+            problems[stage] = f"{_stage_label(stage)} cannot close before it opens."
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        for stage, (opens_on, closes_on) in stage_dates.items():
+            row, created = StageDates.objects.get_or_create(
+                cycle=cycle, stage=stage, defaults={"opens_on": opens_on, "closes_on": closes_on}
+            )
+            if not created and (row.opens_on, row.closes_on) != (opens_on, closes_on):
+                row.opens_on, row.closes_on = opens_on, closes_on
+                row.save()
+
+
+def cycle_unmoderated(cycle: AssessmentCycle) -> list[str]:
+    """What stops a cycle being ready to publish: every item needs a moderated result."""
+    missing = []
+    items = AssessmentItem.objects.filter(participation__cycle=cycle).select_related(
+        "landlord", "commitment"
+    )
+    for item in items.order_by("landlord__name", "commitment__number"):
+        if not item.is_moderated:
+            missing.append(f"{item.landlord.name}: commitment {item.commitment.number}")
+    return missing
+
+
+def cycle_stage_move(
+    *, cycle: AssessmentCycle, to_stage: str, by: Any = None, note: str = ""
+) -> StageMove:
+    """Move a cycle to the next stage (or back one, with a reason); every move is kept."""
+    current = cycle_stage(cycle)
+    if to_stage == Stage.PUBLISHED:
+        raise StageError("Publish a cycle from the publication page, not by moving its stage.")
+    if to_stage not in ALLOWED_MOVES.get(current, set()):
+        raise StageError(
+            f"A cycle at “{_stage_label(current)}” cannot move to “{_stage_label(to_stage)}”.",
+            code="stage",
+        )
+    going_back = STAGE_ORDER.index(to_stage) < STAGE_ORDER.index(current)
+    if going_back and not note.strip():
+        raise ValidationError({"note": "Say why the cycle goes back a stage."})
+    if to_stage == Stage.READY_TO_PUBLISH:
+        missing = cycle_unmoderated(cycle)
+        if missing:
+            raise StageError(
+                "These items have no moderated result yet: "
+                + "; ".join(missing[:20])
+                + (f"; and {len(missing) - 20} more" if len(missing) > 20 else ""),
+                code="unmoderated",
+            )
+    with transaction.atomic():
+        move = StageMove.objects.create(
+            cycle=cycle, stage=to_stage, moved_by=by, moved_at=timezone.now(), note=note.strip()
+        )
+        transaction.on_commit(lambda: _announce_stage(cycle.pk, to_stage))
+    return move
+
+
+def _announce_stage(cycle_id: int, stage: str) -> None:
+    """Tell the people who act in the new stage (the notifications module decides how)."""
+    from . import notifications
+
+    notifications.stage_opened(cycle_id=cycle_id, stage=stage)
+
+
+def participation_reviewer_assign(*, participation: Participation, reviewer: Any) -> None:
+    from residentvoice.accounts.rules import is_council_staff
+
+    if reviewer is not None and not is_council_staff(reviewer):
+        raise ValidationError({"reviewer": "Reviewers must be council staff."})
+    participation.reviewer = reviewer
+    participation.save(update_fields=["reviewer", "updated_at"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Self-assessment
+
+
+def _require_not_submitted(item: AssessmentItem) -> None:
+    if item.participation.submitted_at and item.reopened_for != Stage.SELF_ASSESSMENT:
+        raise StageError(
+            "This self-assessment has been signed off and submitted. Ask the council to reopen "
+            "the commitment if it needs to change.",
+            code="submitted",
+        )
+
+
+def item_self_assess(
+    *,
+    item: AssessmentItem,
+    version: int | None,
+    rating: RatingOption | None,
+    not_applicable: bool = False,
+    not_applicable_reason: str = "",
+    what_we_do: str = "",
+    how_residents_involved: str = "",
+    criteria: dict[int, tuple[RatingOption | None, str]] | None = None,
+) -> AssessmentItem:
+    """Save the landlord's draft for one commitment (drafts may be incomplete)."""
+    with transaction.atomic():
+        item = _lock(item, version)
+        _require_stage(item, Stage.SELF_ASSESSMENT, action="change the self-assessment")
+        _require_not_submitted(item)
+        if not_applicable and not item.commitment.not_applicable_allowed:
+            raise ValidationError(
+                {"not_applicable": "This commitment cannot be marked not applicable."}
+            )
+        if not_applicable and rating is not None:
+            raise ValidationError(
+                {"rating": "Choose a rating or mark the commitment not applicable, not both."}
+            )
+        item.self_rating = _rating_for(item, rating)
+        item.self_not_applicable = not_applicable
+        item.not_applicable_reason = not_applicable_reason.strip() if not_applicable else ""
+        item.what_we_do = what_we_do.strip()
+        item.how_residents_involved = how_residents_involved.strip()
+        for criterion_rating in item.criteria.all():
+            if criteria and criterion_rating.criterion_id in criteria:
+                given, note = criteria[criterion_rating.criterion_id]
+                criterion_rating.rating = _rating_for(item, given)
+                criterion_rating.note = note.strip()
+                criterion_rating.save()
+        _save(
+            item,
+            [
+                "self_rating",
+                "self_not_applicable",
+                "not_applicable_reason",
+                "what_we_do",
+                "how_residents_involved",
+            ],
+            reopened_stage=Stage.SELF_ASSESSMENT,
+        )
+    return item
+
+
+def participation_missing(participation: Participation) -> list[str]:
+    """Commitments not yet rated, or marked not applicable without a reason."""
+    missing = []
+    for item in participation.items.select_related("commitment").order_by("commitment__number"):
+        if item.self_not_applicable and not item.not_applicable_reason.strip():
+            missing.append(
+                f"Commitment {item.commitment.number} is marked not applicable without a reason"
+            )
+        elif not item.is_self_assessed:
+            missing.append(f"Commitment {item.commitment.number} has no rating")
+    return missing
+
+
+def participation_submit(*, participation: Participation, by: Any) -> Participation:
+    """A landlord admin signs the self-assessment off and submits it to the council."""
+    stage = cycle_stage(participation.cycle)
+    if stage != Stage.SELF_ASSESSMENT:
+        raise StageError(
+            f"Self-assessments are submitted during the self-assessment stage; this cycle is at "
+            f"“{_stage_label(stage)}”.",
+            code="stage",
+        )
+    if participation.submitted_at:
+        raise ValidationError("This self-assessment has already been submitted.")
+    missing = participation_missing(participation)
+    if missing:
+        raise ValidationError(missing, code="incomplete")
+    with transaction.atomic():
+        participation.submitted_at = timezone.now()
+        participation.signed_off_by = by
+        participation.save(update_fields=["submitted_at", "signed_off_by", "updated_at"])
+    return participation
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence and improvement actions
+
+
+def _detect_type(upload: UploadedFile) -> str:
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else ""
+    if mime == "application/zip":
+        mime = _office_zip_type(upload) or mime
+    if mime not in EVIDENCE_TYPES:
+        allowed = ", ".join(sorted(set(EVIDENCE_TYPES.values())))
+        found = f" (it looks like {mime})" if mime else ""
+        raise ValidationError(
+            {"file": f"The file must be one of: {allowed}{found}. Its name does not decide this."}
+        )
+    if mime.startswith("application/vnd.openxmlformats") or "opendocument" in mime:
+        _check_zip(upload)
+    return mime
+
+
+def _office_zip_type(upload: UploadedFile) -> str:
+    """Tell Office Open XML apart from a plain zip by the parts it holds."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        return ""
+    finally:
+        upload.seek(0)
+    for folder, mime in (
+        ("word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    ):
+        if any(name.startswith(folder) for name in names):
+            return mime
+    return ""
+
+
+def _check_zip(upload: UploadedFile) -> None:
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            broken = archive.testzip()
+    except zipfile.BadZipFile:
+        broken = "the archive"
+    finally:
+        upload.seek(0)
+    if broken:
+        raise ValidationError({"file": "The file is damaged and cannot be opened."})
+
+
+def _check_pdf(upload: UploadedFile) -> None:
+    upload.seek(max(0, upload.size - 2048) if upload.size else 0)
+    tail = upload.read()
+    upload.seek(0)
+    if b"%%EOF" not in tail:
+        raise ValidationError({"file": "The PDF is damaged or incomplete and cannot be opened."})
+
+
+def evidence_add(
+    *,
+    item: AssessmentItem,
+    by: Any,
+    title: str,
+    file: UploadedFile | None = None,
+    url: str = "",
+    page: str = "",
+    excerpt: str = "",
+    is_public: bool = False,
+    for_reply: bool = False,
+) -> Evidence:
+    """Attach a file or a link to an item, in the stages where the landlord may add evidence."""
+    item = AssessmentItem.objects.select_related("participation__cycle").get(pk=item.pk)
+    if for_reply:
+        _require_stage(item, Stage.RIGHT_OF_REPLY, action="add evidence to your reply")
+    else:
+        open_request = item.evidence_requests.filter(answered_at__isnull=True).exists()
+        stages = [Stage.SELF_ASSESSMENT]
+        if open_request:
+            stages.append(Stage.COUNCIL_REVIEW)
+        _require_stage(item, *stages, action="add evidence")
+        if cycle_stage(item.participation.cycle) == Stage.SELF_ASSESSMENT:
+            _require_not_submitted(item)
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "Give the evidence a title."
+    if bool(file) == bool(url.strip()):
+        errors["file"] = "Upload a file or give a web address (one, not both)."
+    if errors:
+        raise ValidationError(errors)
+    mime, size = "", None
+    if file:
+        if file.size is not None and file.size > MAX_EVIDENCE_BYTES:
+            raise ValidationError(
+                {"file": f"The file is {file.size / 1048576:.1f} MB; the most allowed is 20 MB."}
+            )
+        if not file.size:
+            raise ValidationError({"file": "The file is empty."})
+        mime = _detect_type(file)
+        if mime == "application/pdf":
+            _check_pdf(file)
+        size = file.size
+    with transaction.atomic():
+        evidence = Evidence(
+            item=item,
+            kind=EvidenceKind.FILE if file else EvidenceKind.LINK,
+            title=title.strip(),
+            url=url.strip(),
+            page=page.strip(),
+            excerpt=excerpt.strip(),
+            is_public=is_public,
+            for_reply=for_reply,
+            added_by=by,
+            content_type=mime,
+            size=size,
+        )
+        if file:
+            evidence.file.save(file.name or "evidence", file, save=False)
+        evidence.save()
+        if not for_reply:
+            item.evidence_requests.filter(answered_at__isnull=True).update(
+                answered_at=timezone.now()
+            )
+    return evidence
+
+
+def evidence_remove(*, evidence: Evidence) -> None:
+    item = evidence.item
+    _require_stage(item, Stage.SELF_ASSESSMENT, Stage.RIGHT_OF_REPLY, action="remove evidence")
+    evidence.removed_at = timezone.now()
+    evidence.save(update_fields=["removed_at", "updated_at"])
+
+
+def action_add(
+    *, item: AssessmentItem, description: str, owner: str, target_date: datetime.date | None
+) -> ImprovementAction:
+    _require_stage(
+        item, Stage.SELF_ASSESSMENT, Stage.RIGHT_OF_REPLY, action="add improvement actions"
+    )
+    errors = {}
+    if not description.strip():
+        errors["description"] = "Say what will be done."
+    if not owner.strip():
+        errors["owner"] = "Say who owns the action (a role or team)."
+    if target_date is None:
+        errors["target_date"] = "Give a target date."
+    if errors:
+        raise ValidationError(errors)
+    assert target_date is not None
+    return ImprovementAction.objects.create(
+        item=item, description=description.strip(), owner=owner.strip(), target_date=target_date
+    )
+
+
+def action_update(*, action: ImprovementAction, status: str) -> ImprovementAction:
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": "Choose planned, in progress or done."})
+    _require_stage(
+        action.item,
+        Stage.SELF_ASSESSMENT,
+        Stage.COUNCIL_REVIEW,
+        Stage.RIGHT_OF_REPLY,
+        Stage.MODERATION,
+        action="change an action's progress",
+    )
+    action.status = status
+    action.save(update_fields=["status", "updated_at"])
+    return action
+
+
+# ---------------------------------------------------------------------------------------------
+# Council review, right of reply, moderation
+
+
+def item_review(
+    *,
+    item: AssessmentItem,
+    by: Any,
+    version: int | None,
+    rating: RatingOption | None,
+    feedback: str = "",
+    private_notes: str = "",
+) -> AssessmentItem:
+    with transaction.atomic():
+        item = _lock(item, version)
+        _require_stage(item, Stage.COUNCIL_REVIEW, action="review a commitment")
+        if rating is None and not item.self_not_applicable:
+            raise ValidationError({"rating": "Choose the council's rating."})
+        item.council_rating = _rating_for(item, rating)
+        item.council_feedback = feedback.strip()
+        item.council_private_notes = private_notes.strip()
+        item.reviewed_by = by
+        item.reviewed_at = timezone.now()
+        _save(
+            item,
+            [
+                "council_rating",
+                "council_feedback",
+                "council_private_notes",
+                "reviewed_by",
+                "reviewed_at",
+            ],
+            reopened_stage=Stage.COUNCIL_REVIEW,
+        )
+    return item
+
+
+def evidence_request_create(
+    *, item: AssessmentItem, by: Any, message: str, due_on: datetime.date | None
+) -> EvidenceRequest:
+    _require_stage(item, Stage.COUNCIL_REVIEW, action="ask for more evidence")
+    errors = {}
+    if not message.strip():
+        errors["message"] = "Say what evidence you need."
+    if due_on is None:
+        errors["due_on"] = "Give the date it is due."
+    elif due_on < timezone.localdate():
+        errors["due_on"] = "The due date must be today or later."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        assert due_on is not None
+        request = EvidenceRequest.objects.create(
+            item=item, message=message.strip(), due_on=due_on, requested_by=by
+        )
+        transaction.on_commit(lambda: _announce_request(request.pk))
+    return request
+
+
+def _announce_request(request_id: int) -> None:
+    from . import notifications
+
+    notifications.evidence_requested(request_id=request_id)
+
+
+def item_reply(
+    *, item: AssessmentItem, by: Any, version: int | None, position: str, reason: str = ""
+) -> AssessmentItem:
+    with transaction.atomic():
+        item = _lock(item, version)
+        _require_stage(item, Stage.RIGHT_OF_REPLY, action="reply to the council's rating")
+        if item.reviewed_at is None:
+            raise ValidationError("The council has not rated this commitment yet.")
+        if position not in ReplyPosition.values:
+            raise ValidationError({"position": "Say whether you agree or disagree."})
+        if position == ReplyPosition.DISAGREE and not reason.strip():
+            raise ValidationError({"reason": "Say why you disagree."})
+        item.reply_position = position
+        item.reply_reason = reason.strip()
+        item.replied_by = by
+        item.replied_at = timezone.now()
+        _save(
+            item,
+            ["reply_position", "reply_reason", "replied_by", "replied_at"],
+            reopened_stage=Stage.RIGHT_OF_REPLY,
+        )
+        item_id = item.pk
+        transaction.on_commit(lambda: _announce_reply(item_id))
+    return item
+
+
+def _announce_reply(item_id: int) -> None:
+    from . import notifications
+
+    notifications.reply_received(item_id=item_id)
+
+
+def item_moderate(
+    *,
+    item: AssessmentItem,
+    by: Any,
+    version: int | None,
+    rating: RatingOption | None,
+    not_applicable: bool = False,
+    rationale: str = "",
+) -> AssessmentItem:
+    with transaction.atomic():
+        item = _lock(item, version)
+        _require_stage(item, Stage.MODERATION, action="set the final rating")
+        errors = {}
+        if rating is None and not not_applicable:
+            errors["rating"] = "Choose the final rating, or mark the commitment not applicable."
+        if rating is not None and not_applicable:
+            errors["rating"] = "Choose a rating or not applicable, not both."
+        if not_applicable and not item.commitment.not_applicable_allowed:
+            errors["not_applicable"] = "This commitment cannot be marked not applicable."
+        if not rationale.strip():
+            errors["rationale"] = "Give the reason for the final rating."
+        if errors:
+            raise ValidationError(errors)
+        item.final_rating = _rating_for(item, rating)
+        item.final_not_applicable = not_applicable
+        item.final_rationale = rationale.strip()
+        item.moderated_by = by
+        item.moderated_at = timezone.now()
+        _save(
+            item,
+            [
+                "final_rating",
+                "final_not_applicable",
+                "final_rationale",
+                "moderated_by",
+                "moderated_at",
+            ],
+            reopened_stage=Stage.MODERATION,
+        )
+    return item
+
+
+def item_reopen(*, item: AssessmentItem, stage: str, reason: str) -> AssessmentItem:
+    """A council admin reopens one item for a stage already passed, with a reason."""
+    current = cycle_stage(item.participation.cycle)
+    errors = {}
+    if current == Stage.PUBLISHED:
+        errors["stage"] = "A published cycle is changed by a correction, not by reopening."
+    elif stage not in STAGE_ORDER[1:5] or STAGE_ORDER.index(stage) > STAGE_ORDER.index(current):
+        errors["stage"] = "Choose a stage the cycle has already reached."
+    if not reason.strip():
+        errors["reason"] = "Say why the commitment is reopened."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        item = _lock(item, None)
+        item.reopened_for = stage
+        item.reopened_reason = reason.strip()
+        _save(item, ["reopened_for", "reopened_reason"])
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# Reality checks
+
+
+def reality_check_answer(
+    *, item: AssessmentItem, resident: Any, answer: str, comment: str = ""
+) -> RealityCheck:
+    """A resident's answer to "does this match your experience?"; answering again replaces it."""
+    stage = cycle_stage(item.participation.cycle)
+    if stage not in REALITY_CHECK_STAGES:
+        raise StageError(
+            "Residents can check a landlord's claims during self-assessment and council review; "
+            f"this cycle is at “{_stage_label(stage)}”.",
+            code="stage",
+        )
+    if not item.what_we_do.strip():
+        raise ValidationError("The landlord has not said what it does for this commitment yet.")
+    if answer not in RealityAnswer.values:
+        raise ValidationError({"answer": "Choose yes, partly, no or don't know."})
+    comment = comment.strip()
+    with transaction.atomic():
+        check, created = RealityCheck.objects.select_for_update().get_or_create(
+            item=item,
+            resident=resident,
+            defaults={
+                "answer": answer,
+                "comment": comment,
+                "comment_status": CommentStatus.PENDING,
+            },
+        )
+        if not created and (check.answer, check.comment) != (answer, comment):
+            if check.comment != comment:
+                check.comment_status = CommentStatus.PENDING
+                check.moderated_by = None
+            check.answer, check.comment = answer, comment
+            check.save()
+    return check
+
+
+def reality_comment_moderate(*, check: RealityCheck, by: Any, approve: bool) -> RealityCheck:
+    if not check.comment:
+        raise ValidationError("There is no comment to moderate.")
+    check.comment_status = CommentStatus.APPROVED if approve else CommentStatus.REJECTED
+    check.moderated_by = by
+    check.save(update_fields=["comment_status", "moderated_by", "updated_at"])
+    return check
+
+
+def reality_session_record(
+    *,
+    participation: Participation,
+    by: Any,
+    held_on: datetime.date | None,
+    residents_count: int | None,
+    summary: str,
+    commitments: Iterable[Any] = (),
+) -> RealityCheckSession:
+    errors = {}
+    if held_on is None:
+        errors["held_on"] = "Give the date the session was held."
+    elif held_on > timezone.localdate():
+        errors["held_on"] = "The session cannot be in the future."
+    if not residents_count or residents_count < 1:
+        errors["residents_count"] = "Give how many residents took part (at least 1)."
+    if not summary.strip():
+        errors["summary"] = "Summarise what residents said."
+    if errors:
+        raise ValidationError(errors)
+    assert held_on is not None
+    assert residents_count is not None
+    with transaction.atomic():
+        session = RealityCheckSession.objects.create(
+            participation=participation,
+            held_on=held_on,
+            residents_count=residents_count,
+            summary=summary.strip(),
+            recorded_by=by,
+        )
+        session.commitments.set(list(commitments))
+    return session

@@ -36,6 +36,15 @@ class Practice(TimeStampedModel):
     is_public = models.BooleanField(
         default=False, help_text="Approved by the council to appear in the public library"
     )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who approved it for the public library",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

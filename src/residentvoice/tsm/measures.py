@@ -374,10 +374,26 @@ class PopulationResult:
     by_collection_method: dict[str, list[MeasureResult]]
 
 
-def answer_counts(responses: Iterable[SurveyResponse]) -> dict[tuple[Population, str], CountTally]:
-    """Tally every eligible answer by population and question."""
-    tallies: dict[tuple[Population, str], CountTally] = {}
+# (population, collection method, measure code); the method is None for every method together.
+TallyKey = tuple[Population, str | None, str]
+# (population, collection method): how many people answered the survey.
+GroupKey = tuple[Population, str | None]
+
+
+def tally_responses(
+    responses: Iterable[SurveyResponse],
+) -> tuple[dict[TallyKey, CountTally], dict[GroupKey, int]]:
+    """Tally every eligible answer by population, collection method and question, and count the
+    respondents of each group; totals over all methods are added by `add_totals`.
+
+    The database does the same counting for stored responses (selectors.own_results_tallies):
+    both feed `population_results`, so one engine serves both.
+    """
+    tallies: dict[TallyKey, CountTally] = {}
+    respondents: dict[GroupKey, int] = {}
     for response in responses:
+        group = (response.population, response.collection_method)
+        respondents[group] = respondents.get(group, 0) + 1
         for code, answer in response.answers.items():
             if answer is None:
                 continue
@@ -385,20 +401,43 @@ def answer_counts(responses: Iterable[SurveyResponse]) -> dict[tuple[Population,
                 # Only tenants who had a repair, complained or have communal areas count; with
                 # no filter answer, having answered the question is taken as having been asked.
                 continue
-            key = (response.population, code)
+            key = (response.population, response.collection_method, code)
             tally = tallies.get(key)
             if tally is None:
                 tally = tallies[key] = CountTally()
             tally.add(answer, response.weight)
-    return tallies
+    return add_totals(tallies, respondents)
+
+
+def add_totals(
+    tallies: Mapping[TallyKey, CountTally], respondents: Mapping[GroupKey, int]
+) -> tuple[dict[TallyKey, CountTally], dict[GroupKey, int]]:
+    """Add the all-methods totals (method None) to tallies and respondent counts by method."""
+    with_totals = {key: tally for key, tally in tallies.items() if key[1] is not None}
+    counts = {key: n for key, n in respondents.items() if key[1] is not None}
+    for (population, _method, code), tally in list(with_totals.items()):
+        total = with_totals.setdefault((population, None, code), CountTally())
+        for answer, weight in tally.weighted.items():
+            total.weighted[answer] = total.weighted.get(answer, 0.0) + weight
+        for answer, number in tally.unweighted.items():
+            total.unweighted[answer] = total.unweighted.get(answer, 0.0) + number
+    for (population, _method), n in list(counts.items()):
+        counts[(population, None)] = counts.get((population, None), 0) + n
+    return with_totals, counts
+
+
+def answer_counts(responses: Iterable[SurveyResponse]) -> dict[tuple[Population, str], CountTally]:
+    """Tally every eligible answer by population and question (all methods together)."""
+    tallies, _ = tally_responses(responses)
+    return {(pop, code): tally for (pop, method, code), tally in tallies.items() if method is None}
 
 
 def _measure_results(
-    population: Population, tallies: Mapping[tuple[Population, str], CountTally]
+    population: Population, method: str | None, tallies: Mapping[TallyKey, CountTally]
 ) -> list[MeasureResult]:
     results = []
     for code in PERCEPTION_CODES:
-        tally = tallies.get((population, code))
+        tally = tallies.get((population, method, code))
         if tally is None:
             continue
         results.append(
@@ -415,25 +454,22 @@ def _measure_results(
     return results
 
 
-def perception_results(
-    responses: Iterable[SurveyResponse],
+def population_results(
+    tallies: Mapping[TallyKey, CountTally],
+    respondents: Mapping[GroupKey, int],
     population_sizes: Mapping[Population, int] | None = None,
 ) -> list[PopulationResult]:
-    """All perception measures per population, weighted and unweighted, with sample checks."""
-    responses = list(responses)
+    """All perception measures per population, weighted and unweighted, with the sample checks
+    and the results by collection method, from tallies with their all-methods totals."""
     population_sizes = population_sizes or {}
     results = []
     for population in Population:
-        group = [r for r in responses if r.population is population]
-        if not group:
+        sample = respondents.get((population, None), 0)
+        if not sample:
             continue
         size = population_sizes.get(population)
-        sample = len(group)
         needed = required_sample(size) if size else None
-        by_method: dict[str, list[MeasureResult]] = {}
-        for method in sorted({r.collection_method for r in group if r.collection_method}):
-            method_tallies = answer_counts(r for r in group if r.collection_method == method)
-            by_method[method] = _measure_results(population, method_tallies)
+        methods = sorted(m for (p, m) in respondents if p is population and m)
         results.append(
             PopulationResult(
                 population=population,
@@ -442,11 +478,21 @@ def perception_results(
                 required_sample=needed,
                 sample_met=None if needed is None else sample >= needed,
                 margin_of_error=margin_of_error(sample, size) if size else None,
-                measures=_measure_results(population, answer_counts(group)),
-                by_collection_method=by_method,
+                measures=_measure_results(population, None, tallies),
+                by_collection_method={
+                    method: _measure_results(population, method, tallies) for method in methods
+                },
             )
         )
     return results
+
+
+def perception_results(
+    responses: Iterable[SurveyResponse],
+    population_sizes: Mapping[Population, int] | None = None,
+) -> list[PopulationResult]:
+    """All perception measures per population, weighted and unweighted, with sample checks."""
+    return population_results(*tally_responses(responses), population_sizes)
 
 
 def to_decimal(value: float | None, places: int = 10) -> Decimal | None:

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from residentvoice.core.models import TimeStampedModel
 from residentvoice.organisations.models import Landlord
 
-from .measures import POPULATION_LABELS, Population
+from .measures import POPULATION_LABELS, Answer, Population
 
 POPULATION_CHOICES = [(p.value, POPULATION_LABELS[p]) for p in Population]
 
@@ -249,36 +249,116 @@ class MeasureValue(models.Model):
 
 
 class OwnSurvey(TimeStampedModel):
-    """A landlord's own perception survey, loaded one row per respondent, to compute its TSMs."""
+    """A landlord's own Tenant Satisfaction Measures for one year: its perception survey (one row
+    per respondent), its management information figures, and the summary of approach it must
+    publish beside the results. Landlord staff edit it; the public sees it once published."""
 
     title = models.CharField(max_length=200)
     landlord = models.ForeignKey(
         Landlord, null=True, blank=True, on_delete=models.SET_NULL, related_name="tsm_surveys"
     )
     reporting_year = models.CharField(max_length=7, blank=True)
-    source_name = models.CharField(max_length=300)
-    sha256 = models.CharField(max_length=64)
+    source_name = models.CharField(max_length=300, blank=True, help_text="The responses file")
+    sha256 = models.CharField(max_length=64, blank=True)
     population_sizes = models.JSONField(
         default=dict, help_text="Relevant tenant population by population code, e.g. {'LCRA': 7145}"
+    )
+    management_source_name = models.CharField(
+        max_length=300, blank=True, help_text="The management information file"
+    )
+    management_sha256 = models.CharField(max_length=64, blank=True)
+
+    # The summary of approach the regulator asks every landlord to publish with its results.
+    population_surveyed = models.TextField(
+        blank=True, help_text="Who was surveyed: the tenants in scope and how many"
+    )
+    sample_method = models.TextField(
+        blank=True, help_text="Census or sample, and how the sample was chosen"
+    )
+    fieldwork_start = models.DateField(null=True, blank=True)
+    fieldwork_end = models.DateField(null=True, blank=True)
+    collection_methods = models.TextField(
+        blank=True, help_text="How answers were collected: telephone, online, post, in person"
+    )
+    contractor = models.CharField(max_length=300, blank=True)
+    weighting = models.TextField(blank=True, help_text="Whether and how answers were weighted")
+    representativeness = models.TextField(
+        blank=True, help_text="How the landlord checked the answers represent its tenants"
+    )
+    exclusions = models.TextField(blank=True, help_text="Tenants left out, and why")
+    incentives = models.TextField(blank=True, help_text="Any incentive offered to take part")
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the landlord publishes; the public sees it then"
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-reporting_year", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["landlord", "reporting_year"],
+                condition=models.Q(landlord__isnull=False),
+                name="tsm_own_results_once_per_landlord_year",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+# How answers are stored: small numbers in the database keep the counting quick.
+ANSWER_NUMBERS: dict[Answer, int] = {
+    Answer.VERY_SATISFIED: 1,
+    Answer.FAIRLY_SATISFIED: 2,
+    Answer.NEITHER: 3,
+    Answer.FAIRLY_DISSATISFIED: 4,
+    Answer.VERY_DISSATISFIED: 5,
+    Answer.DONT_KNOW: 6,
+}
+ANSWERS_BY_NUMBER = {number: answer for answer, number in ANSWER_NUMBERS.items()}
+ANSWER_CHOICES = [
+    (1, "Very satisfied (or strongly agree)"),
+    (2, "Fairly satisfied (or agree)"),
+    (3, "Neither"),
+    (4, "Fairly dissatisfied (or disagree)"),
+    (5, "Very dissatisfied (or strongly disagree)"),
+    (6, "Don't know / not applicable"),
+]
+# The yes/no question that decides whether an answer counts: column name → measures it filters.
+FILTER_FIELDS = {"had_repair": ("TP02", "TP03"), "complained": ("TP09",), "communal": ("TP10",)}
+
+
+def answer_field(code: str) -> str:
+    """The column holding a respondent's answer to a measure: TP01 → tp01."""
+    return code.lower()
+
 
 class OwnSurveyResponse(models.Model):
-    """One respondent's answers as loaded; answers use the codes TP01…TP12 and answer names."""
+    """One respondent's answers as loaded: one column per question (blank when not answered)."""
 
     survey = models.ForeignKey(OwnSurvey, on_delete=models.CASCADE, related_name="responses")
     respondent_id = models.CharField(max_length=100)
     population = models.CharField(max_length=10, choices=POPULATION_CHOICES)
-    answers = models.JSONField(default=dict)
-    filters = models.JSONField(default=dict)
+    tp01 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    tp02 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    tp03 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    tp04 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    tp05 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    tp06 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    tp07 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    tp08 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    tp09 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    tp10 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    tp11 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    tp12 = models.PositiveSmallIntegerField(null=True, blank=True, choices=ANSWER_CHOICES)
+    had_repair = models.BooleanField(null=True, blank=True, help_text="Filter for TP02 and TP03")
+    complained = models.BooleanField(null=True, blank=True, help_text="Filter for TP09")
+    communal = models.BooleanField(null=True, blank=True, help_text="Filter for TP10")
     weight = models.FloatField(default=1.0)
     collection_method = models.CharField(max_length=60, blank=True)
     response_date = models.DateField(null=True, blank=True)
@@ -292,3 +372,33 @@ class OwnSurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} #{self.respondent_id}"
+
+
+class OwnManagementFigure(models.Model):
+    """One management information figure a landlord loaded for its own results, per population.
+
+    `value` is numerator ÷ denominator × scale when both parts were given, else the value as
+    given; `marker` "U" when the denominator is zero, as the regulator marks it.
+    """
+
+    survey = models.ForeignKey(
+        OwnSurvey, on_delete=models.CASCADE, related_name="management_figures"
+    )
+    measure = models.CharField(max_length=10, help_text="BS01…BS05, RP01, RP02_1, CH01_1 …")
+    population = models.CharField(max_length=10, choices=POPULATION_CHOICES)
+    numerator = models.DecimalField(max_digits=22, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=22, decimal_places=4, null=True, blank=True)
+    value = models.DecimalField(max_digits=22, decimal_places=10, null=True, blank=True)
+    marker = models.CharField(max_length=8, blank=True)
+    source_row = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["measure", "population"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "measure", "population"], name="tsm_own_figure_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} {self.population} {self.measure}"

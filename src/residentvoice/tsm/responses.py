@@ -79,6 +79,23 @@ def _rows_from(path: Path) -> tuple[str, list[list[Any]]]:
     return path.name, [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
 
 
+def read_rows(path: Path, error: type[WorkbookError]) -> tuple[str, list[list[Any]]]:
+    """The first sheet of a spreadsheet, or the rows of a CSV file; `error` when unreadable."""
+    try:
+        sheet, rows = _rows_from(path)
+    except (UnicodeDecodeError, csv.Error) as problem:
+        raise error(
+            [Problem(path.name, None, None, f"not a readable CSV file ({problem})")]
+        ) from problem
+    except Exception as problem:  # calamine raises several unrelated types for unreadable files
+        raise error(
+            [Problem(path.name, None, None, f"not a readable spreadsheet ({problem})")]
+        ) from problem
+    if not rows or not any(clean_text(value) for value in rows[0]):
+        raise error([Problem(sheet, None, None, "the file is empty or has no header row")])
+    return sheet, rows
+
+
 def _columns(header: Sequence[Any], sheet: str, problems: list[Problem]) -> dict[str, Any]:
     found: dict[str, Any] = {"answers": {}, "filters": {}, "ignored": []}
     for index, raw in enumerate(header):
@@ -140,18 +157,7 @@ def read_survey_file(path: str | Path) -> SurveyFile:
     """Checked responses, or SurveyFileError listing every problem; nothing half-read."""
     path = Path(path)
     problems: list[Problem] = []
-    try:
-        sheet, rows = _rows_from(path)
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise SurveyFileError(
-            [Problem(path.name, None, None, f"not a readable CSV file ({error})")]
-        ) from error
-    except Exception as error:  # calamine raises several unrelated types for unreadable files
-        raise SurveyFileError(
-            [Problem(path.name, None, None, f"not a readable spreadsheet ({error})")]
-        ) from error
-    if not rows:
-        raise SurveyFileError([Problem(sheet, None, None, "the file is empty")])
+    sheet, rows = read_rows(path, SurveyFileError)
     columns = _columns(rows[0], sheet, problems)
     if problems:
         raise SurveyFileError(problems)

@@ -8,18 +8,37 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from residentvoice.organisations.models import Landlord
 
-from .measures import MEASURES, Kind, Population
+from .measures import (
+    MEASURES,
+    PERCEPTION_CODES,
+    CountTally,
+    GroupKey,
+    Kind,
+    MeasureResult,
+    Population,
+    TallyKey,
+    add_totals,
+    margin_of_error,
+    population_results,
+    required_sample,
+)
 from .models import (
+    ANSWER_NUMBERS,
+    FILTER_FIELDS,
     LandlordReturn,
     MeasureValue,
+    OwnManagementFigure,
+    OwnSurvey,
+    OwnSurveyResponse,
     PerceptionSurvey,
     RegulatorCodeLink,
     RegulatorLandlord,
     TsmRelease,
+    answer_field,
 )
 
 
@@ -583,4 +602,223 @@ def participation_measures(landlord: Landlord) -> ParticipationMeasures | None:
         code=regulator_landlord.code,
         name=landlord_return.name,
         figures=figures,
+    )
+
+
+# --- a landlord's own results ------------------------------------------------------------------
+
+SurveyTallies = tuple[dict[TallyKey, CountTally], dict[GroupKey, int]]
+
+
+def _tally_aggregates() -> dict[str, Any]:
+    """One weighted sum and one count per question and answer, counting only eligible answers:
+    TP02–TP03, TP09 and TP10 leave out respondents whose filter answer was no."""
+    filters = {code: column for column, codes in FILTER_FIELDS.items() for code in codes}
+    aggregates: dict[str, Any] = {"respondents": Count("id")}
+    for code in PERCEPTION_CODES:
+        eligible = ~Q(**{filters[code]: False}) if code in filters else Q()
+        for answer, number in ANSWER_NUMBERS.items():
+            chosen = eligible & Q(**{answer_field(code): number})
+            aggregates[f"{code}__{answer}__w"] = Sum("weight", filter=chosen)
+            aggregates[f"{code}__{answer}__n"] = Count("id", filter=chosen)
+    return aggregates
+
+
+def own_results_tallies(*, survey_ids: list[int]) -> dict[int, SurveyTallies]:
+    """Answer tallies by population, collection method and question for each survey, counted by
+    the database in one query (one pass over the responses however many surveys), ready for the
+    engine (`measures.population_results`) exactly as `measures.tally_responses` makes them."""
+    rows = (
+        OwnSurveyResponse.objects.filter(survey_id__in=survey_ids)
+        .order_by()
+        .values("survey_id", "population", "collection_method")
+        .annotate(**_tally_aggregates())
+    )
+    by_survey: dict[int, tuple[dict[TallyKey, CountTally], dict[GroupKey, int]]] = {}
+    row: dict[str, Any]
+    for row in rows:  # type: ignore[assignment]
+        tallies, respondents = by_survey.setdefault(row["survey_id"], ({}, {}))
+        population, method = Population(row["population"]), row["collection_method"]
+        respondents[(population, method)] = row["respondents"]
+        for code in PERCEPTION_CODES:
+            tally = CountTally()
+            for answer in ANSWER_NUMBERS:
+                count = row[f"{code}__{answer}__n"]
+                if count:
+                    tally.weighted[answer] = float(row[f"{code}__{answer}__w"] or 0.0)
+                    tally.unweighted[answer] = float(count)
+            if tally.unweighted:
+                tallies[(population, method, code)] = tally
+    return {survey_id: add_totals(*found) for survey_id, found in by_survey.items()}
+
+
+@dataclass(frozen=True)
+class OwnMeasureLine:
+    """One measure in a landlord's own results: the figure, or why there is none."""
+
+    code: str
+    label: str
+    name: str
+    kind: str
+    per_thousand: bool
+    value: float | None
+    unweighted_value: float | None
+    respondents: int | None
+    numerator: float | None
+    denominator: float | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class OwnMethodResult:
+    method: str
+    respondents: int
+    measures: list[OwnMeasureLine]
+
+
+@dataclass(frozen=True)
+class OwnPopulationSection:
+    population: str
+    label: str
+    population_size: int | None
+    sample_size: int
+    required_sample: int | None
+    sample_met: bool | None
+    margin_of_error: float | None
+    measures: list[OwnMeasureLine]
+    by_method: list[OwnMethodResult]
+
+    @property
+    def surveyed(self) -> bool:
+        return self.population != Population.ALL
+
+
+@dataclass(frozen=True)
+class OwnResults:
+    survey: OwnSurvey
+    sections: list[OwnPopulationSection]
+    weighted: bool  # any weight other than 1: weighted and unweighted results differ
+
+
+def _perception_line(code: str, result: MeasureResult | None) -> OwnMeasureLine:
+    definition = MEASURES[code]
+    reason = ""
+    if result is None or result.value is None:
+        reason = "Nobody gave one of the five answers to this question"
+    return OwnMeasureLine(
+        code=code,
+        label=definition.regulator_label,
+        name=definition.name,
+        kind=definition.kind,
+        per_thousand=False,
+        value=None if result is None else result.value,
+        unweighted_value=None if result is None else result.unweighted_value,
+        respondents=None if result is None else result.respondents,
+        numerator=None,
+        denominator=None,
+        reason=reason,
+    )
+
+
+def _management_line(code: str, figure: OwnManagementFigure | None) -> OwnMeasureLine:
+    definition = MEASURES[code]
+    if figure is None:
+        reason = "Not loaded"
+    elif figure.marker:
+        reason = marker_reason(figure.marker)
+    else:
+        reason = ""
+    return OwnMeasureLine(
+        code=code,
+        label=definition.regulator_label,
+        name=definition.name,
+        kind=definition.kind,
+        per_thousand=definition.scale == 1000,
+        value=None if figure is None or figure.value is None else float(figure.value),
+        unweighted_value=None,
+        respondents=None,
+        numerator=None if figure is None else _number(figure.numerator, 4),
+        denominator=None if figure is None else _number(figure.denominator, 4),
+        reason=reason,
+    )
+
+
+def own_results(*, survey: OwnSurvey) -> OwnResults:
+    """Every measure a landlord must publish, per population: the survey measures worked out from
+    its responses (weighted and unweighted, sample checks, by collection method) and its
+    management figures. Two queries whatever the number of responses."""
+    tallies, respondents = own_results_tallies(survey_ids=[survey.pk]).get(survey.pk, ({}, {}))
+    sizes = {Population(k): v for k, v in survey.population_sizes.items()}
+    computed = {r.population: r for r in population_results(tallies, respondents, sizes)}
+    figures = {(f.measure, f.population): f for f in survey.management_figures.all()}
+    weighted = any(
+        tally.weighted.get(a) != tally.unweighted.get(a)
+        for tally in tallies.values()
+        for a in tally.unweighted
+    )
+    sections = []
+    for population in Population:
+        result = computed.get(population)
+        has_figures = any(p == population for _, p in figures)
+        if population is Population.ALL:
+            if not has_figures:
+                continue
+        elif result is None and not has_figures and population not in sizes:
+            continue
+        by_code = {m.code: m for m in result.measures} if result else {}
+        lines = [
+            _perception_line(code, by_code.get(code))
+            if MEASURES[code].kind is Kind.PERCEPTION
+            else _management_line(code, figures.get((code, population)))
+            for code in MEASURES
+            if population in MEASURES[code].populations
+        ]
+        methods = []
+        if result:
+            for method, measures in result.by_collection_method.items():
+                found = {m.code: m for m in measures}
+                methods.append(
+                    OwnMethodResult(
+                        method=method,
+                        respondents=respondents.get((population, method), 0),
+                        measures=[_perception_line(code, found[code]) for code in found],
+                    )
+                )
+        size = sizes.get(population)
+        needed = required_sample(size) if size else None
+        sample = result.sample_size if result else 0
+        sections.append(
+            OwnPopulationSection(
+                population=population,
+                label=population.label,
+                population_size=size,
+                sample_size=sample,
+                required_sample=needed if population is not Population.ALL else None,
+                sample_met=None if needed is None else sample >= needed,
+                margin_of_error=margin_of_error(sample, size) if size and sample else None,
+                measures=lines,
+                by_method=methods,
+            )
+        )
+    return OwnResults(survey=survey, sections=sections, weighted=weighted)
+
+
+def own_results_for_landlord(*, landlord_id: int) -> QuerySet[OwnSurvey]:
+    return OwnSurvey.objects.filter(landlord_id=landlord_id).select_related("landlord")
+
+
+def own_results_of(*, year: str, slug: str) -> OwnSurvey | None:
+    """A borough landlord's own results for a year, published or not (the view decides)."""
+    return (
+        OwnSurvey.objects.filter(reporting_year=year, landlord__slug=slug)
+        .select_related("landlord")
+        .first()
+    )
+
+
+def own_results_published_list() -> QuerySet[OwnSurvey]:
+    return (
+        OwnSurvey.objects.filter(published_at__isnull=False, landlord__isnull=False)
+        .select_related("landlord")
+        .order_by("-reporting_year", "landlord__name")
     )

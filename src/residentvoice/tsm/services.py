@@ -4,39 +4,45 @@ own survey responses, link a landlord's codes across years. Each write is one tr
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from residentvoice.organisations.models import Landlord
 
+from .management_figures import read_management_file
 from .measures import (
     FIVE_ANSWERS,
     MEASURES,
-    Answer,
     Kind,
     Population,
     PopulationResult,
     SurveyResponse,
     management_result,
     perception_result,
-    perception_results,
+    population_results,
 )
 from .models import (
+    ANSWER_NUMBERS,
+    FILTER_FIELDS,
     LandlordReturn,
     MeasureValue,
+    OwnManagementFigure,
     OwnSurvey,
     OwnSurveyResponse,
     PerceptionSurvey,
     RegulatorCodeLink,
     RegulatorLandlord,
     TsmRelease,
+    answer_field,
 )
 from .responses import read_survey_file
 from .workbook import ParsedRelease, ParsedSurvey, ParsedValue, read_release
@@ -408,61 +414,229 @@ def regulator_code_link(
     return link
 
 
-# --- a landlord's own survey -------------------------------------------------------------------
+# --- a landlord's own results ------------------------------------------------------------------
+
+REPORTING_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _check_year(reporting_year: str) -> str:
+    match = REPORTING_YEAR.match(reporting_year.strip())
+    if match is None or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise ValidationError(
+            {"reporting_year": "Enter the reporting year like 2023-24 (the second year follows)"}
+        )
+    return reporting_year.strip()
+
+
+def _check_sizes(population_sizes: Mapping[str, int | None] | None) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for population, size in (population_sizes or {}).items():
+        if size in (None, ""):
+            continue
+        if population not in (Population.LCRA, Population.LCHO, Population.COMBINED):
+            raise ValidationError(f"{population} is not a surveyed population")
+        if int(size) <= 0:
+            raise ValidationError(
+                {f"{population.lower()}_population": "The number of tenants must be more than 0"}
+            )
+        sizes[str(population)] = int(size)
+    return sizes
+
+
+def own_results_start(
+    *,
+    landlord: Landlord,
+    reporting_year: str,
+    population_sizes: Mapping[str, int | None] | None = None,
+    title: str = "",
+) -> OwnSurvey:
+    """Open a landlord's own results for a year; one set per landlord and year."""
+    year = _check_year(reporting_year)
+    sizes = _check_sizes(population_sizes)
+    with transaction.atomic():
+        if OwnSurvey.objects.filter(landlord=landlord, reporting_year=year).exists():
+            raise ValidationError(
+                {"reporting_year": f"{landlord.short_name} already has results for {year}"}
+            )
+        return OwnSurvey.objects.create(
+            title=title or f"{landlord.short_name} Tenant Satisfaction Measures {year}",
+            landlord=landlord,
+            reporting_year=year,
+            population_sizes=sizes,
+        )
+
+
+def _response_row(survey: OwnSurvey, response: SurveyResponse) -> OwnSurveyResponse:
+    row = OwnSurveyResponse(
+        survey=survey,
+        respondent_id=response.respondent_id,
+        population=response.population,
+        weight=response.weight,
+        collection_method=response.collection_method[:60],
+        response_date=response.response_date,
+    )
+    for code, answer in response.answers.items():
+        setattr(row, answer_field(code), ANSWER_NUMBERS[answer] if answer else None)
+    for column, codes in FILTER_FIELDS.items():
+        flags = [response.filters.get(code) for code in codes]
+        setattr(row, column, next((flag for flag in flags if flag is not None), None))
+    return row
 
 
 def survey_responses_import(
     *,
     path: str | Path,
+    survey: OwnSurvey | None = None,
     title: str = "",
     landlord: Landlord | None = None,
     reporting_year: str = "",
-    population_sizes: Mapping[str, int] | None = None,
+    population_sizes: Mapping[str, int | None] | None = None,
+    source_name: str | None = None,
 ) -> OwnSurvey:
-    """Load a survey file, all or nothing; raises responses.SurveyFileError naming each problem."""
+    """Load a survey file, all or nothing; raises responses.SurveyFileError naming each problem.
+
+    With `survey`, its responses are replaced by the file's (the same file again changes
+    nothing); population sizes given replace those recorded. Without, a new set is made.
+    """
     path = Path(path)
+    sha256 = file_sha256(path)
+    sizes = _check_sizes(population_sizes) if population_sizes else None
+    if survey is not None:
+        survey.refresh_from_db()
+    if survey is not None and survey.sha256 == sha256:
+        # The same answers again: only new population sizes, if any, are worth writing.
+        merged = {**survey.population_sizes, **(sizes or {})}
+        if merged != survey.population_sizes:
+            survey.population_sizes = merged
+            with transaction.atomic():
+                survey.save(update_fields=["population_sizes", "updated_at"])
+        return survey
     survey_file = read_survey_file(path)
     with transaction.atomic():
-        survey = OwnSurvey.objects.create(
-            title=title or path.stem,
-            landlord=landlord,
-            reporting_year=reporting_year,
-            source_name=path.name,
-            sha256=file_sha256(path),
-            population_sizes={str(k): int(v) for k, v in (population_sizes or {}).items()},
-        )
+        if survey is None:
+            survey = OwnSurvey.objects.create(
+                title=title or path.stem,
+                landlord=landlord,
+                reporting_year=_check_year(reporting_year) if reporting_year else "",
+                population_sizes=sizes or {},
+            )
+        else:
+            OwnSurvey.objects.select_for_update().filter(pk=survey.pk).first()
+            survey.refresh_from_db()
+            survey.responses.all().delete()
+            if sizes:
+                survey.population_sizes = {**survey.population_sizes, **sizes}
+        survey.source_name = (source_name or path.name)[:300]
+        survey.sha256 = sha256
+        survey.save()
         OwnSurveyResponse.objects.bulk_create(
-            [
-                OwnSurveyResponse(
-                    survey=survey,
-                    respondent_id=r.respondent_id,
-                    population=r.population,
-                    answers={code: (str(a) if a else None) for code, a in r.answers.items()},
-                    filters=dict(r.filters),
-                    weight=r.weight,
-                    collection_method=r.collection_method,
-                    response_date=r.response_date,
-                )
-                for r in survey_file.responses
-            ],
-            batch_size=BATCH,
+            [_response_row(survey, r) for r in survey_file.responses], batch_size=BATCH
         )
     return survey
 
 
-def survey_results_compute(*, survey: OwnSurvey) -> list[PopulationResult]:
-    """All perception measures per population for a loaded survey, by the one engine."""
-    responses = [
-        SurveyResponse(
-            respondent_id=row.respondent_id,
-            population=Population(row.population),
-            answers={code: Answer(a) if a else None for code, a in row.answers.items()},
-            filters=row.filters,
-            weight=row.weight,
-            collection_method=row.collection_method,
-            response_date=row.response_date,
+def management_figures_import(
+    *, survey: OwnSurvey, path: str | Path, source_name: str | None = None
+) -> OwnSurvey:
+    """Load a landlord's management information figures, all or nothing, replacing any loaded
+    before; the same file again changes nothing. Raises ManagementFileError naming each problem.
+    """
+    path = Path(path)
+    sha256 = file_sha256(path)
+    if OwnSurvey.objects.filter(pk=survey.pk, management_sha256=sha256).exists():
+        survey.refresh_from_db()
+        return survey
+    figures = read_management_file(path)
+    with transaction.atomic():
+        OwnSurvey.objects.select_for_update().filter(pk=survey.pk).first()
+        survey.refresh_from_db()
+        survey.management_figures.all().delete()
+        OwnManagementFigure.objects.bulk_create(
+            OwnManagementFigure(
+                survey=survey,
+                measure=figure.measure,
+                population=figure.population,
+                numerator=figure.numerator,
+                denominator=figure.denominator,
+                value=figure.value.quantize(Decimal("1e-10")) if figure.value is not None else None,
+                marker=figure.marker,
+                source_row=figure.row,
+            )
+            for figure in figures.figures
         )
-        for row in survey.responses.all().iterator(chunk_size=5000)
-    ]
+        survey.management_source_name = (source_name or path.name)[:300]
+        survey.management_sha256 = sha256
+        survey.save()
+    return survey
+
+
+APPROACH_FIELDS = (
+    "population_surveyed",
+    "sample_method",
+    "fieldwork_start",
+    "fieldwork_end",
+    "collection_methods",
+    "contractor",
+    "weighting",
+    "representativeness",
+    "exclusions",
+    "incentives",
+)
+
+
+def own_results_approach_update(*, survey: OwnSurvey, **fields: Any) -> OwnSurvey:
+    """Change the summary of approach; only fields that changed are written (and recorded)."""
+    unknown = set(fields) - set(APPROACH_FIELDS)
+    if unknown:
+        raise ValueError(f"not part of the summary of approach: {sorted(unknown)}")
+    start = fields.get("fieldwork_start", survey.fieldwork_start)
+    end = fields.get("fieldwork_end", survey.fieldwork_end)
+    if start and end and end < start:
+        raise ValidationError(
+            {"fieldwork_end": "The last day of fieldwork must be after the first"}
+        )
+    changed = [name for name, value in fields.items() if getattr(survey, name) != value]
+    if not changed:
+        return survey
+    with transaction.atomic():
+        for name in changed:
+            setattr(survey, name, fields[name])
+        survey.save(update_fields=[*changed, "updated_at"])
+    return survey
+
+
+def own_results_publish(*, survey: OwnSurvey, publish: bool = True) -> OwnSurvey:
+    """Publish the results (the public sees them from then on) or take them down again.
+
+    Publishing needs some results and the core of the summary of approach.
+    """
+    if publish == survey.is_published:
+        return survey
+    if publish:
+        missing = [
+            label
+            for name, label in (
+                ("population_surveyed", "who was surveyed"),
+                ("sample_method", "how the sample was chosen"),
+                ("collection_methods", "how answers were collected"),
+            )
+            if not getattr(survey, name).strip()
+        ]
+        if not survey.sha256 and not survey.management_sha256:
+            missing.insert(0, "survey responses or management information")
+        if missing:
+            raise ValidationError(f"Before publishing, add {', '.join(missing)}.")
+    with transaction.atomic():
+        survey.published_at = timezone.now() if publish else None
+        survey.save(update_fields=["published_at", "updated_at"])
+    return survey
+
+
+def survey_results_compute(*, survey: OwnSurvey) -> list[PopulationResult]:
+    """All perception measures per population for a loaded survey: the database counts the
+    answers (selectors.own_results_tallies), the one engine works out the results."""
+    from .selectors import own_results_tallies
+
+    tallies, respondents = own_results_tallies(survey_ids=[survey.pk]).get(survey.pk, ({}, {}))
     sizes = {Population(k): v for k, v in survey.population_sizes.items()}
-    return perception_results(responses, sizes)
+    return population_results(tallies, respondents, sizes)

@@ -1,18 +1,22 @@
 """Who hears about what in the yearly assessment, and the words they receive.
 
-Each function works out the recipients and hands the email to `core.notifications.email_send`,
-which sends it by a background task once the change that caused it is saved.
+Each function works out the recipients and hands the message to
+`notifications.services.notification_send`: it lands on each person's notification list and is
+emailed straight away or in their daily or weekly digest, as each person has chosen.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from residentvoice.accounts.models import COUNCIL_ROLES, LANDLORD_STAFF_ROLES, Membership, Role
-from residentvoice.core.notifications import email_send
+from residentvoice.notifications.services import notification_send
 
 from .models import AssessmentCycle, AssessmentItem, EvidenceRequest, Stage, StageDates
 
@@ -21,29 +25,44 @@ LANDLORD_STAGES = {Stage.SELF_ASSESSMENT, Stage.RIGHT_OF_REPLY}
 COUNCIL_STAGES = {Stage.COUNCIL_REVIEW, Stage.MODERATION, Stage.READY_TO_PUBLISH}
 
 
-def _emails(memberships: Iterable[Membership]) -> list[str]:
-    return sorted({m.user.email for m in memberships if m.user.is_active})
+def _people(memberships: Iterable[Membership]) -> list[Any]:
+    return [m.user for m in memberships if m.user.is_active]
 
 
-def landlord_staff_emails(landlord_ids: Iterable[int]) -> list[str]:
-    return _emails(
+def landlord_staff(landlord_ids: Iterable[int]) -> list[Any]:
+    return _people(
         Membership.objects.filter(
             role__in=sorted(LANDLORD_STAFF_ROLES), landlord_id__in=list(landlord_ids)
         ).select_related("user")
     )
 
 
-def council_emails(*, admins_only: bool = False) -> list[str]:
+def council_staff(*, admins_only: bool = False) -> list[Any]:
     roles = [Role.COUNCIL_ADMIN] if admins_only else sorted(COUNCIL_ROLES)
-    return _emails(Membership.objects.filter(role__in=roles).select_related("user"))
+    return _people(Membership.objects.filter(role__in=roles).select_related("user"))
 
 
-def stage_recipients(cycle: AssessmentCycle, stage: str) -> list[str]:
+def stage_recipients(cycle: AssessmentCycle, stage: str) -> list[Any]:
     if stage in LANDLORD_STAGES:
-        return landlord_staff_emails(cycle.participations.values_list("landlord_id", flat=True))
+        return landlord_staff(cycle.participations.values_list("landlord_id", flat=True))
     if stage in COUNCIL_STAGES:
-        return council_emails(admins_only=stage != Stage.COUNCIL_REVIEW)
+        return council_staff(admins_only=stage != Stage.COUNCIL_REVIEW)
     return []
+
+
+def _tell(
+    *,
+    users: list[Any],
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    path: str,
+    key: str = "",
+) -> None:
+    body = render_to_string(template, {**context, "site_url": settings.SITE_URL, "path": path})
+    notification_send(
+        users=users, subject=subject, body=body, url=path, topic="assessment", dedupe_key=key
+    )
 
 
 def _cycle_path(cycle: AssessmentCycle) -> str:
@@ -56,16 +75,16 @@ def stage_opened(*, cycle_id: int, stage: str) -> None:
     if not recipients:
         return
     dates = StageDates.objects.filter(cycle=cycle, stage=stage).first()
-    email_send(
-        to=recipients,
+    _tell(
+        users=recipients,
         subject=f"Charter assessment {cycle.reporting_year}: {Stage(stage).label} has started",
         template="assessment/email/stage_opened.txt",
         context={
             "cycle": cycle,
             "stage": Stage(stage).label,
             "closes_on": dates.closes_on if dates else None,
-            "path": _cycle_path(cycle),
         },
+        path=_cycle_path(cycle),
     )
 
 
@@ -74,13 +93,14 @@ def evidence_requested(*, request_id: int) -> None:
         "item__landlord", "item__commitment", "item__participation__cycle"
     ).get(pk=request_id)
     item = request.item
-    recipients = landlord_staff_emails([item.landlord_id])
+    recipients = landlord_staff([item.landlord_id])
     if recipients:
-        email_send(
-            to=recipients,
+        _tell(
+            users=recipients,
             subject=f"More evidence asked for: commitment {item.commitment.number}",
             template="assessment/email/evidence_requested.txt",
-            context={"request": request, "item": item, "path": item_path(item)},
+            context={"request": request, "item": item},
+            path=item_path(item),
         )
 
 
@@ -89,14 +109,15 @@ def reply_received(*, item_id: int) -> None:
         "landlord", "commitment", "participation__reviewer", "participation__cycle"
     ).get(pk=item_id)
     reviewer = item.participation.reviewer
-    recipients = [reviewer.email] if reviewer else council_emails(admins_only=True)
+    recipients = [reviewer] if reviewer else council_staff(admins_only=True)
     if recipients:
-        email_send(
-            to=recipients,
+        _tell(
+            users=recipients,
             subject=f"{item.landlord.short_name or item.landlord.name} replied on commitment "
             f"{item.commitment.number}",
             template="assessment/email/reply_received.txt",
-            context={"item": item, "path": item_path(item)},
+            context={"item": item},
+            path=item_path(item),
         )
 
 
@@ -112,7 +133,7 @@ def item_path(item: AssessmentItem) -> str:
 
 
 def deadline_reminders_send(*, today: datetime.date, days_before: Iterable[int] = (7, 2)) -> int:
-    """Remind the people acting in a stage 7 and 2 days before it closes. Returns emails queued."""
+    """Remind the people acting in a stage 7 and 2 days before it closes. Returns reminders sent."""
     from .services import cycle_stage
 
     sent = 0
@@ -125,8 +146,8 @@ def deadline_reminders_send(*, today: datetime.date, days_before: Iterable[int] 
         if not recipients:
             continue
         assert row.closes_on is not None
-        email_send(
-            to=recipients,
+        _tell(
+            users=recipients,
             subject=f"Charter assessment {row.cycle.reporting_year}: "
             f"{Stage(row.stage).label} closes in {wanted[row.closes_on]} days",
             template="assessment/email/deadline.txt",
@@ -135,8 +156,9 @@ def deadline_reminders_send(*, today: datetime.date, days_before: Iterable[int] 
                 "stage": Stage(row.stage).label,
                 "closes_on": row.closes_on,
                 "days": wanted[row.closes_on],
-                "path": _cycle_path(row.cycle),
             },
+            path=_cycle_path(row.cycle),
+            key=f"assessment-deadline-{row.pk}-{row.closes_on}-{wanted[row.closes_on]}",
         )
         sent += 1
     return sent

@@ -11,6 +11,7 @@ from residentvoice.accounts.rules import (
     is_admin_of_landlord,
     is_council_admin,
     is_council_staff,
+    is_landlord_staff,
     is_resident_of_landlord,
     is_staff_of_landlord,
 )
@@ -34,6 +35,7 @@ can_review = is_council_admin | (is_council_staff & is_assigned_reviewer)
 
 rules.add_perm("assessment.manage_cycle", is_council_admin)
 rules.add_perm("assessment.view_dashboard", is_council_staff)
+rules.add_perm("assessment.view_cycles", is_council_staff | is_landlord_staff)
 rules.add_perm("assessment.view_cycle", is_council_staff | is_staff_of_landlord)
 rules.add_perm("assessment.view_item", is_council_staff | is_staff_of_landlord)
 rules.add_perm("assessment.view_private_notes", is_council_staff)

@@ -96,6 +96,17 @@ def _stage_label(stage: str) -> str:
     return str(Stage(stage).label)
 
 
+def stage_allows(item: AssessmentItem, *stages: str) -> bool:
+    """Whether edits for `stages` are open on this item now (its cycle's stage, or a reopening)."""
+    return cycle_stage(item.participation.cycle) in stages or item.reopened_for in stages
+
+
+def self_assessment_open(item: AssessmentItem) -> bool:
+    if not stage_allows(item, Stage.SELF_ASSESSMENT):
+        return False
+    return not item.participation.submitted_at or item.reopened_for == Stage.SELF_ASSESSMENT
+
+
 def _require_stage(item: AssessmentItem, *stages: str, action: str) -> None:
     """Refuse unless the cycle is in one of `stages`, or this item was reopened for one of them."""
     current = cycle_stage(item.participation.cycle)

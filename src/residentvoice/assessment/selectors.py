@@ -1,0 +1,417 @@
+"""Reads for the yearly assessment, already narrowed to what the asker may see, with a fixed
+number of queries whatever the number of landlords or commitments."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import (
+    AssessmentCycle,
+    AssessmentItem,
+    Evidence,
+    Participation,
+    RealityCheck,
+    Stage,
+    StageDates,
+)
+
+
+def _annotate_stage(cycles: list[AssessmentCycle]) -> list[AssessmentCycle]:
+    """Set `stage`, `stage_label`, `stage_closes_on` and `is_frozen` on each cycle (2 queries)."""
+    from .models import StageMove
+
+    latest: dict[int, str] = {}
+    for move in StageMove.objects.filter(cycle__in=cycles).order_by("moved_at", "pk"):
+        latest[move.cycle_id] = move.stage
+    closes: dict[tuple[int, str], Any] = {
+        (row.cycle_id, row.stage): row.closes_on
+        for row in StageDates.objects.filter(cycle__in=cycles)
+    }
+    for cycle in cycles:
+        stage = latest.get(cycle.pk, Stage.PREPARATION)
+        cycle.stage = stage  # type: ignore[attr-defined]
+        cycle.stage_label = Stage(stage).label  # type: ignore[attr-defined]
+        cycle.stage_closes_on = closes.get((cycle.pk, stage))  # type: ignore[attr-defined]
+        cycle.is_frozen = stage in (Stage.READY_TO_PUBLISH, Stage.PUBLISHED)  # type: ignore[attr-defined]
+    return cycles
+
+
+def cycle_list() -> list[AssessmentCycle]:
+    return _annotate_stage(list(AssessmentCycle.objects.select_related("charter")))
+
+
+def cycle_get(year: str) -> AssessmentCycle | None:
+    """The cycle for a reporting year, with its current stage, or None."""
+    cycle = AssessmentCycle.objects.select_related("charter").filter(reporting_year=year).first()
+    if cycle is None:
+        return None
+    return _annotate_stage([cycle])[0]
+
+
+def participation_get(cycle: AssessmentCycle, slug: str) -> Participation | None:
+    return (
+        Participation.objects.select_related("landlord", "reviewer", "signed_off_by")
+        .filter(cycle=cycle, landlord__slug=slug)
+        .first()
+    )
+
+
+def evidence_visible(user_may_see_private: bool) -> QuerySet[Evidence]:
+    evidence = Evidence.objects.filter(removed_at__isnull=True)
+    return evidence if user_may_see_private else evidence.filter(is_public=True)
+
+
+def items_of(
+    participation: Participation, *, private: bool, evidence: bool = True
+) -> QuerySet[AssessmentItem]:
+    """A landlord's items in a cycle with their ratings; with `evidence`, also their evidence
+    (public only unless `private`), actions and open evidence requests."""
+    items = (
+        AssessmentItem.objects.filter(participation=participation)
+        .select_related("commitment", "self_rating", "council_rating", "final_rating", "landlord")
+        .order_by("commitment__number")
+    )
+    if evidence:
+        items = items.prefetch_related(
+            Prefetch("evidence", queryset=evidence_visible(private), to_attr="evidence_shown"),
+            "actions",
+            "evidence_requests",
+        )
+    return items
+
+
+def reality_counts(item_ids: Iterable[int]) -> dict[int, Counter[str]]:
+    """Residents' answers per item: {item_id: Counter({'yes': 3, 'no': 1, ...})} in one query."""
+    counts: dict[int, Counter[str]] = {}
+    for item_id, answer in RealityCheck.objects.filter(item_id__in=list(item_ids)).values_list(
+        "item_id", "answer"
+    ):
+        counts.setdefault(item_id, Counter())[answer] += 1
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress: the state of each item, a cycle's progress, a landlord's page, the council dashboard
+
+ITEM_STATES: list[tuple[str, str]] = [
+    ("not_started", "Not started"),
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("reviewed", "Reviewed by the council"),
+    ("replied", "Landlord replied"),
+    ("moderated", "Final result set"),
+]
+STATE_LABELS = dict(ITEM_STATES)
+
+ITEM_FIELDS = (
+    "pk",
+    "participation_id",
+    "landlord_id",
+    "commitment_id",
+    "commitment__number",
+    "self_rating__label",
+    "self_not_applicable",
+    "what_we_do",
+    "council_rating__label",
+    "reviewed_at",
+    "reply_position",
+    "final_rating__label",
+    "final_rating__meets_commitment",
+    "final_not_applicable",
+    "moderated_at",
+    "reopened_for",
+)
+
+
+def item_state(values: dict[str, Any], submitted: bool) -> tuple[str, str]:
+    """(state code, what to show) for an item given as a `values()` row of ITEM_FIELDS."""
+    if values["moderated_at"]:
+        shown = (
+            "Not applicable" if values["final_not_applicable"] else values["final_rating__label"]
+        )
+        return "moderated", f"Final: {shown}"
+    if values["reply_position"]:
+        return "replied", "Agrees" if values["reply_position"] == "agree" else "Disagrees"
+    if values["reviewed_at"]:
+        return "reviewed", f"Council: {values['council_rating__label'] or 'not applicable'}"
+    rated = values["self_rating__label"] or (
+        "Not applicable" if values["self_not_applicable"] else ""
+    )
+    if submitted and rated:
+        return "submitted", f"Submitted: {rated}"
+    if rated or values["what_we_do"]:
+        return "draft", f"Draft: {rated}" if rated else "Draft"
+    return "not_started", "Not started"
+
+
+def stage_moves(cycle: AssessmentCycle) -> QuerySet[Any]:
+    return cycle.moves.select_related("moved_by").order_by("-moved_at", "-pk")
+
+
+def stage_dates(cycle: AssessmentCycle) -> list[dict[str, Any]]:
+    rows = {row.stage: row for row in StageDates.objects.filter(cycle=cycle)}
+    return [
+        {
+            "stage": stage,
+            "label": label,
+            "opens_on": rows[stage].opens_on if stage in rows else None,
+            "closes_on": rows[stage].closes_on if stage in rows else None,
+            "current": stage == getattr(cycle, "stage", None),
+        }
+        for stage, label in Stage.choices
+    ]
+
+
+def cycle_progress(cycle: AssessmentCycle) -> list[dict[str, Any]]:
+    """Per landlord: how many items are in each state, the reviewer and sign-off (2 queries)."""
+    participations = list(
+        Participation.objects.filter(cycle=cycle).select_related("landlord", "reviewer")
+    )
+    submitted = {p.pk: bool(p.submitted_at) for p in participations}
+    counts: dict[int, Counter[str]] = {p.pk: Counter() for p in participations}
+    for values in AssessmentItem.objects.filter(participation__cycle=cycle).values(*ITEM_FIELDS):
+        state, _ = item_state(values, submitted[values["participation_id"]])
+        counts[values["participation_id"]][state] += 1
+    return [
+        {
+            "participation": p,
+            "landlord": p.landlord,
+            "counts": counts[p.pk],
+            "total": sum(counts[p.pk].values()),
+            "done": counts[p.pk]["moderated"],
+        }
+        for p in participations
+    ]
+
+
+def participation_page(participation: Participation) -> dict[str, Any]:
+    cycle = participation.cycle
+    rows = list(
+        AssessmentItem.objects.filter(participation=participation)
+        .order_by("commitment__number")
+        .values(*ITEM_FIELDS, "commitment__title")
+    )
+    submitted = bool(participation.submitted_at)
+    for row in rows:
+        row["state"], row["state_label"] = item_state(row, submitted)
+    return {
+        "cycle": cycle,
+        "rows": rows,
+        "rated": sum(1 for row in rows if row["state"] != "not_started"),
+        "total": len(rows),
+    }
+
+
+def dashboard(
+    cycle: AssessmentCycle,
+    *,
+    user: Any,
+    landlord: str = "",
+    commitment: str = "",
+    state: str = "",
+    reviewer: str = "",
+) -> dict[str, Any]:
+    """The council's landlord × commitment matrix, filtered, and the asker's review queue.
+
+    A fixed number of queries (participations, commitments, items, stage) for any size.
+    """
+    participations = list(
+        Participation.objects.filter(cycle=cycle)
+        .select_related("landlord", "reviewer")
+        .order_by("landlord__name")
+    )
+    commitments = list(cycle.charter.commitments.filter(commits_landlords=True).order_by("number"))
+    reviewers = sorted(
+        {p.reviewer for p in participations if p.reviewer is not None},
+        key=lambda person: person.full_name or person.email,
+    )
+    all_landlords = [p.landlord for p in participations]
+    if landlord:
+        participations = [p for p in participations if p.landlord.slug == landlord]
+    if reviewer == "me":
+        participations = [p for p in participations if p.reviewer_id == user.pk]
+    elif reviewer == "none":
+        participations = [p for p in participations if p.reviewer_id is None]
+    elif reviewer.isdigit():
+        participations = [p for p in participations if p.reviewer_id == int(reviewer)]
+    shown_commitments = [c for c in commitments if not commitment or str(c.number) == commitment]
+    wanted = {p.pk: p for p in participations}
+    cells: dict[tuple[int, int], dict[str, Any]] = {}
+    queue = []
+    in_review = getattr(cycle, "stage", "") == Stage.COUNCIL_REVIEW
+    for values in (
+        AssessmentItem.objects.filter(participation__cycle=cycle).values(*ITEM_FIELDS).order_by()
+    ):
+        found = wanted.get(values["participation_id"])
+        if found is None:
+            continue
+        code, label = item_state(values, bool(found.submitted_at))
+        values["state"], values["state_label"] = code, label
+        cells[(found.pk, values["commitment_id"])] = values
+        if in_review and found.reviewer_id == user.pk and not values["reviewed_at"]:
+            queue.append((found.landlord, values))
+    matrix = []
+    for p in participations:
+        row_cells = [cells.get((p.pk, c.pk)) for c in shown_commitments]
+        if state and not any(cell and cell["state"] == state for cell in row_cells):
+            continue
+        matrix.append({"participation": p, "landlord": p.landlord, "cells": row_cells})
+    totals = Counter(cell["state"] for cell in cells.values())
+    queue.sort(key=lambda pair: (pair[0].name, pair[1]["commitment__number"]))
+    return {
+        "commitments": commitments,
+        "shown_commitments": shown_commitments,
+        "landlords": all_landlords,
+        "matrix": matrix,
+        "states": ITEM_STATES,
+        "totals": [(code, label, totals[code]) for code, label in ITEM_STATES],
+        "reviewers": reviewers,
+        "queue": queue,
+        "filters": {
+            "landlord": landlord,
+            "commitment": commitment,
+            "state": state,
+            "reviewer": reviewer,
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# One item: what its page shows, and its timeline
+
+PRIVATE_FIELDS = {"council_private_notes"}
+TIMELINE_HIDDEN = {
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "participation",
+    "landlord",
+    "commitment",
+    "item",
+    "file",
+    "size",
+    "content_type",
+}
+
+
+def item_detail(item: AssessmentItem, *, private: bool) -> dict[str, Any]:
+    """Everything the item page shows beyond the item itself, in a fixed number of queries."""
+    evidence = list(
+        evidence_visible(True).filter(item=item).select_related("added_by").order_by("created_at")
+    )
+    return {
+        "criteria": list(item.criteria.select_related("criterion", "rating")),
+        "evidence": [e for e in evidence if not e.for_reply],
+        "reply_evidence": [e for e in evidence if e.for_reply],
+        "actions": list(item.actions.all()),
+        "requests": list(item.evidence_requests.select_related("requested_by")),
+        "reality": reality_counts([item.pk]).get(item.pk, Counter()),
+        "private": private,
+    }
+
+
+def _label(model: Any, field: str) -> str:
+    try:
+        return str(model._meta.get_field(field).verbose_name).capitalize()
+    except Exception:  # a field the model no longer has
+        return field.replace("_", " ").capitalize()
+
+
+def item_timeline(item: AssessmentItem, *, private: bool) -> list[dict[str, Any]]:
+    """Who changed what, when, on this item: its own fields, its evidence, actions, evidence
+    requests and criteria, and the cycle's stage moves, newest first."""
+    from residentvoice.accounts.models import User
+    from residentvoice.charter.models import RatingOption
+
+    from .models import CriterionRating, EvidenceRequest, ImprovementAction, StageMove
+
+    ratings = dict(RatingOption.objects.values_list("pk", "label"))
+    people: dict[int, str] = {}
+
+    def shown(field: str, value: Any) -> str:
+        if value in (None, ""):
+            return "(empty)"
+        if field.endswith("rating"):
+            return ratings.get(value, str(value))
+        if field.endswith("_by"):
+            return people.get(value, "someone")
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+    sources: list[tuple[str, Any, Any]] = [
+        ("Commitment", AssessmentItem, item.history.all()),
+        ("Evidence", Evidence, Evidence.history.filter(item_id=item.pk)),
+        (
+            "Improvement action",
+            ImprovementAction,
+            ImprovementAction.history.filter(item_id=item.pk),
+        ),
+        ("Evidence request", EvidenceRequest, EvidenceRequest.history.filter(item_id=item.pk)),
+        ("Criterion", CriterionRating, CriterionRating.history.filter(item_id=item.pk)),
+    ]
+    records: list[tuple[str, Any, Any]] = []
+    user_ids: set[int] = set()
+    for kind, model, history in sources:
+        for record in history.order_by("history_date", "history_id"):
+            records.append((kind, model, record))
+            if record.history_user_id:
+                user_ids.add(record.history_user_id)
+    people.update({u.pk: u.full_name or u.email for u in User.objects.filter(pk__in=user_ids)})
+    events: list[dict[str, Any]] = []
+    previous: dict[tuple[str, int], Any] = {}
+    for kind, model, record in records:
+        key = (kind, record.id)
+        before = previous.get(key)
+        previous[key] = record
+        changes = []
+        if before is None:
+            title = getattr(record, "title", "") or getattr(record, "description", "")
+            what = f"{kind} added" + (f": {title}" if title else "")
+            if kind in ("Commitment", "Criterion"):
+                what = f"{kind} set up for the cycle"
+        else:
+            delta = record.diff_against(before)
+            for change in delta.changes:
+                if change.field in TIMELINE_HIDDEN or (
+                    change.field in PRIVATE_FIELDS and not private
+                ):
+                    continue
+                changes.append(
+                    {
+                        "field": _label(model, change.field),
+                        "old": shown(change.field, change.old),
+                        "new": shown(change.field, change.new),
+                    }
+                )
+            if not changes:
+                continue
+            what = f"{kind} changed"
+        events.append(
+            {
+                "when": record.history_date,
+                "who": people.get(record.history_user_id, "The system"),
+                "what": what,
+                "changes": changes,
+            }
+        )
+    for move in StageMove.objects.filter(cycle_id=item.participation.cycle_id).select_related(
+        "moved_by"
+    ):
+        events.append(
+            {
+                "when": move.moved_at,
+                "who": (move.moved_by.full_name or move.moved_by.email)
+                if move.moved_by
+                else "The system",
+                "what": f"The cycle moved to “{move.get_stage_display()}”",
+                "changes": [{"field": "Note", "old": "", "new": move.note}] if move.note else [],
+            }
+        )
+    events.sort(key=lambda event: event["when"], reverse=True)
+    return events

@@ -1,0 +1,1 @@
+"""Assessment pages, one module per part of the routine (see `urls.py`)."""

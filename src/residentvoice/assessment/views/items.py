@@ -1,0 +1,522 @@
+"""One landlord's assessment of one commitment: the page that shows it to each role, and the forms
+each role uses in its stage (self-assessment, evidence, actions, review, evidence requests,
+reply, moderation, reopening), plus the item's timeline and evidence downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from residentvoice.core.forms import form_errors_from
+from residentvoice.core.permissions import permission_required
+
+from .. import forms, selectors, services
+from ..models import STAGE_ORDER, AssessmentItem, ImprovementAction, Stage
+from .lookups import evidence_of, item_of
+
+
+def _version(item: AssessmentItem) -> dict[str, Any]:
+    return {"version": item.version}
+
+
+def _self_initial(item: AssessmentItem) -> dict[str, Any]:
+    initial = {
+        **_version(item),
+        "rating": item.self_rating_id,
+        "not_applicable": item.self_not_applicable,
+        "not_applicable_reason": item.not_applicable_reason,
+        "what_we_do": item.what_we_do,
+        "how_residents_involved": item.how_residents_involved,
+    }
+    for row in item.criteria.all():
+        initial[f"criterion_{row.criterion_id}"] = row.rating_id
+        initial[f"criterion_{row.criterion_id}_note"] = row.note
+    return initial
+
+
+def _reopen_stages(item: AssessmentItem, current: str) -> list[str]:
+    if current == Stage.PUBLISHED:
+        return []
+    return [s for s in STAGE_ORDER[1:5] if STAGE_ORDER.index(s) <= STAGE_ORDER.index(current)]
+
+
+def _item_page(request: HttpRequest, item: AssessmentItem, **bound: Any) -> HttpResponse:
+    """Render the item for this person; `bound` replaces a blank form with the one just posted."""
+    user = request.user
+    cycle = item.participation.cycle
+    stage = cycle.stage  # type: ignore[attr-defined]
+    private = user.has_perm("assessment.view_private_notes")
+    may = {
+        "self_assess": user.has_perm("assessment.self_assess", item)
+        and services.self_assessment_open(item),
+        "add_evidence": user.has_perm("assessment.self_assess", item)
+        and (
+            services.self_assessment_open(item)
+            or (
+                services.stage_allows(item, Stage.COUNCIL_REVIEW)
+                and item.evidence_requests.filter(answered_at__isnull=True).exists()
+            )
+        ),
+        "add_action": user.has_perm("assessment.self_assess", item)
+        and services.stage_allows(item, Stage.SELF_ASSESSMENT, Stage.RIGHT_OF_REPLY),
+        "review": user.has_perm("assessment.review", item)
+        and services.stage_allows(item, Stage.COUNCIL_REVIEW),
+        "reply": user.has_perm("assessment.reply", item)
+        and services.stage_allows(item, Stage.RIGHT_OF_REPLY)
+        and item.reviewed_at is not None,
+        "moderate": user.has_perm("assessment.moderate", item)
+        and services.stage_allows(item, Stage.MODERATION),
+        "reopen": user.has_perm("assessment.reopen_item", item)
+        and bool(_reopen_stages(item, stage)),
+        "see_private": private,
+    }
+    may["remove_evidence"] = may["self_assess"] or (
+        user.has_perm("assessment.reply", item)
+        and services.stage_allows(item, Stage.RIGHT_OF_REPLY)
+    )
+    may["update_actions"] = user.has_perm("assessment.self_assess", item) and services.stage_allows(
+        item, Stage.SELF_ASSESSMENT, Stage.COUNCIL_REVIEW, Stage.RIGHT_OF_REPLY, Stage.MODERATION
+    )
+    blank: dict[str, Callable[[], Any]] = {
+        "self_form": lambda: forms.SelfAssessmentForm(
+            item=item, initial=_self_initial(item), prefix="self"
+        ),
+        "evidence_form": lambda: forms.EvidenceForm(prefix="evidence"),
+        "reply_evidence_form": lambda: forms.EvidenceForm(
+            prefix="evidence", initial={"for_reply": True}
+        ),
+        "action_form": lambda: forms.ActionForm(prefix="action"),
+        "review_form": lambda: forms.ReviewForm(
+            item=item,
+            prefix="review",
+            initial={
+                **_version(item),
+                "rating": item.council_rating_id or item.self_rating_id,
+                "feedback": item.council_feedback,
+                "private_notes": item.council_private_notes,
+            },
+        ),
+        "request_form": lambda: forms.EvidenceRequestForm(prefix="request"),
+        "reply_form": lambda: forms.ReplyForm(
+            prefix="reply",
+            initial={
+                **_version(item),
+                "position": item.reply_position,
+                "reason": item.reply_reason,
+            },
+        ),
+        "moderation_form": lambda: forms.ModerationForm(
+            item=item,
+            prefix="moderate",
+            initial={
+                **_version(item),
+                "rating": item.final_rating_id or item.council_rating_id,
+                "not_applicable": item.final_not_applicable,
+                "rationale": item.final_rationale,
+            },
+        ),
+        "reopen_form": lambda: forms.ReopenForm(
+            prefix="reopen", stages=_reopen_stages(item, stage)
+        ),
+    }
+    needed = {
+        "self_form": may["self_assess"],
+        "evidence_form": may["add_evidence"],
+        "reply_evidence_form": may["reply"],
+        "action_form": may["add_action"],
+        "review_form": may["review"],
+        "request_form": may["review"],
+        "reply_form": may["reply"],
+        "moderation_form": may["moderate"],
+        "reopen_form": may["reopen"],
+    }
+    context: dict[str, Any] = {
+        name: bound[name] if name in bound else make()
+        for name, make in blank.items()
+        if needed[name] or name in bound
+    }
+    detail = selectors.item_detail(item, private=private)
+    context.update(
+        {
+            "cycle": cycle,
+            "participation": item.participation,
+            "item": item,
+            "detail": detail,
+            "may": may,
+            "stale": bound.get("stale"),
+            "has_errors": any(
+                getattr(form, "errors", None)
+                for name, form in bound.items()
+                if name.endswith("form")
+            ),
+            "status": bound.get("status", 200),
+        }
+    )
+    return render(request, "assessment/item.html", context, status=context["status"])
+
+
+@permission_required("assessment.view_item", item_of)
+def item(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    return _item_page(request, item_of(request, year, slug, number))
+
+
+def _item_url(item: AssessmentItem) -> str:
+    return reverse(
+        "assessment:item",
+        kwargs={
+            "year": item.participation.cycle.reporting_year,
+            "slug": item.landlord.slug,
+            "number": item.commitment.number,
+        },
+    )
+
+
+def _saved(request: HttpRequest, item: AssessmentItem, message: str, anchor: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(f"{_item_url(item)}#{anchor}")
+
+
+def _versioned_post(
+    request: HttpRequest,
+    item: AssessmentItem,
+    *,
+    make_form: Callable[[Any, AssessmentItem], Any],
+    name: str,
+    save: Callable[[Any], AssessmentItem],
+    message: str,
+    anchor: str,
+) -> HttpResponse:
+    """Validate, save through the service, and on a clash show the newer version with the
+    person's own text kept in the form (its version moves on, so a second save is deliberate)."""
+    form = make_form(request.POST, item)
+    if form.is_valid():
+        try:
+            save(form)
+        except services.StaleItemError as clash:
+            current = clash.current
+            current.participation = item.participation  # the copy that knows its stage
+            data = request.POST.copy()
+            data[f"{form.prefix}-version"] = str(current.version)
+            form = make_form(data, current)
+            form.is_valid()
+            form.add_error(None, clash.messages[0])
+            return _item_page(request, current, **{name: form, "stale": True, "status": 409})
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            return _saved(request, item, message, anchor)
+    return _item_page(request, item, **{name: form})
+
+
+@require_POST
+@permission_required("assessment.self_assess", item_of)
+def item_self(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    found = item_of(request, year, slug, number)
+
+    def make_form(data: Any, item: AssessmentItem) -> Any:
+        return forms.SelfAssessmentForm(data, item=item, prefix="self")
+
+    def save(form: Any) -> AssessmentItem:
+        data = form.cleaned_data
+        return services.item_self_assess(
+            item=found,
+            version=data["version"],
+            rating=data.get("rating"),
+            not_applicable=data.get("not_applicable", False),
+            not_applicable_reason=data.get("not_applicable_reason", ""),
+            what_we_do=data.get("what_we_do", ""),
+            how_residents_involved=data.get("how_residents_involved", ""),
+            criteria=form.criteria_values(),
+        )
+
+    return _versioned_post(
+        request,
+        found,
+        make_form=make_form,
+        name="self_form",
+        save=save,
+        message="Your draft is saved.",
+        anchor="self-assessment",
+    )
+
+
+@require_POST
+@permission_required("assessment.review", item_of)
+def item_review(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    found = item_of(request, year, slug, number)
+
+    def make_form(data: Any, item: AssessmentItem) -> Any:
+        return forms.ReviewForm(data, item=item, prefix="review")
+
+    def save(form: Any) -> AssessmentItem:
+        data = form.cleaned_data
+        return services.item_review(
+            item=found,
+            by=request.user,
+            version=data["version"],
+            rating=data.get("rating"),
+            feedback=data.get("feedback", ""),
+            private_notes=data.get("private_notes", ""),
+        )
+
+    return _versioned_post(
+        request,
+        found,
+        make_form=make_form,
+        name="review_form",
+        save=save,
+        message="Your review is saved.",
+        anchor="review",
+    )
+
+
+@require_POST
+@permission_required("assessment.reply", item_of)
+def item_reply(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    found = item_of(request, year, slug, number)
+
+    def make_form(data: Any, item: AssessmentItem) -> Any:
+        return forms.ReplyForm(data, prefix="reply")
+
+    def save(form: Any) -> AssessmentItem:
+        data = form.cleaned_data
+        return services.item_reply(
+            item=found,
+            by=request.user,
+            version=data["version"],
+            position=data["position"],
+            reason=data.get("reason", ""),
+        )
+
+    return _versioned_post(
+        request,
+        found,
+        make_form=make_form,
+        name="reply_form",
+        save=save,
+        message="Your reply is saved and the council has been told.",
+        anchor="reply",
+    )
+
+
+@require_POST
+@permission_required("assessment.moderate", item_of)
+def item_moderate(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    found = item_of(request, year, slug, number)
+
+    def make_form(data: Any, item: AssessmentItem) -> Any:
+        return forms.ModerationForm(data, item=item, prefix="moderate")
+
+    def save(form: Any) -> AssessmentItem:
+        data = form.cleaned_data
+        return services.item_moderate(
+            item=found,
+            by=request.user,
+            version=data["version"],
+            rating=data.get("rating"),
+            not_applicable=data.get("not_applicable", False),
+            rationale=data.get("rationale", ""),
+        )
+
+    return _versioned_post(
+        request,
+        found,
+        make_form=make_form,
+        name="moderation_form",
+        save=save,
+        message="The final rating is saved.",
+        anchor="moderation",
+    )
+
+
+def _simple_post(
+    request: HttpRequest,
+    found: AssessmentItem,
+    *,
+    form: django_forms.Form,
+    name: str,
+    save: Callable[[dict[str, Any]], Any],
+    message: str,
+    anchor: str,
+) -> HttpResponse:
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            return _saved(request, found, message, anchor)
+    return _item_page(request, found, **{name: form})
+
+
+@require_POST
+@permission_required("assessment.self_assess", item_of)
+def evidence_add(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    found = item_of(request, year, slug, number)
+    form = forms.EvidenceForm(request.POST, request.FILES, prefix="evidence")
+    for_reply = request.POST.get("evidence-for_reply") in ("True", "true", "on", "1")
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.evidence_add(
+            item=found,
+            by=request.user,
+            title=data["title"],
+            file=data.get("file"),
+            url=data.get("url", ""),
+            page=data.get("page", ""),
+            excerpt=data.get("excerpt", ""),
+            is_public=data.get("is_public", False),
+            for_reply=for_reply,
+        )
+
+    return _simple_post(
+        request,
+        found,
+        form=form,
+        name="reply_evidence_form" if for_reply else "evidence_form",
+        save=save,
+        message="The evidence is added.",
+        anchor="evidence",
+    )
+
+
+@permission_required("assessment.view_item", item_of)
+def evidence_file(request: HttpRequest, year: str, slug: str, number: int, pk: int) -> HttpResponse:
+    evidence = evidence_of(request, year, slug, number, pk)
+    if not evidence.file:
+        raise Http404("That evidence is a link, not a file")
+    response: Any = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=(evidence.file.name or "evidence").rsplit("/", 1)[-1],
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    return response
+
+
+@require_POST
+@permission_required("assessment.self_assess", item_of)
+def evidence_remove(
+    request: HttpRequest, year: str, slug: str, number: int, pk: int
+) -> HttpResponse:
+    found = item_of(request, year, slug, number)
+    evidence = evidence_of(request, year, slug, number, pk)
+    try:
+        services.evidence_remove(evidence=evidence)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect(_item_url(found) + "#evidence")
+    return _saved(request, found, f"“{evidence.title}” is removed.", "evidence")
+
+
+@require_POST
+@permission_required("assessment.self_assess", item_of)
+def action_add(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    found = item_of(request, year, slug, number)
+    form = forms.ActionForm(request.POST, prefix="action")
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.action_add(
+            item=found,
+            description=data["description"],
+            owner=data["owner"],
+            target_date=data["target_date"],
+        )
+
+    return _simple_post(
+        request,
+        found,
+        form=form,
+        name="action_form",
+        save=save,
+        message="The improvement action is added.",
+        anchor="actions",
+    )
+
+
+@require_POST
+@permission_required("assessment.self_assess", item_of)
+def action_update(request: HttpRequest, year: str, slug: str, number: int, pk: int) -> HttpResponse:
+    found = item_of(request, year, slug, number)
+    action = get_object_or_404(ImprovementAction, pk=pk, item=found)
+    action.item = found
+    form = forms.ActionStatusForm(request.POST, prefix=f"action-{pk}")
+    if form.is_valid():
+        try:
+            services.action_update(action=action, status=form.cleaned_data["status"])
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            return _saved(request, found, "The action's progress is saved.", "actions")
+    else:
+        messages.error(request, "Choose planned, in progress or done.")
+    return redirect(_item_url(found) + "#actions")
+
+
+@require_POST
+@permission_required("assessment.review", item_of)
+def evidence_request(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    found = item_of(request, year, slug, number)
+    form = forms.EvidenceRequestForm(request.POST, prefix="request")
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.evidence_request_create(
+            item=found, by=request.user, message=data["message"], due_on=data["due_on"]
+        )
+
+    return _simple_post(
+        request,
+        found,
+        form=form,
+        name="request_form",
+        save=save,
+        message="The landlord has been asked for more evidence.",
+        anchor="review",
+    )
+
+
+@require_POST
+@permission_required("assessment.reopen_item", item_of)
+def item_reopen(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    found = item_of(request, year, slug, number)
+    stages = _reopen_stages(found, found.participation.cycle.stage)  # type: ignore[attr-defined]
+    form = forms.ReopenForm(request.POST, prefix="reopen", stages=stages)
+
+    def save(data: dict[str, Any]) -> Any:
+        return services.item_reopen(item=found, stage=data["stage"], reason=data["reason"])
+
+    return _simple_post(
+        request,
+        found,
+        form=form,
+        name="reopen_form",
+        save=save,
+        message="The commitment is reopened.",
+        anchor="reopen",
+    )
+
+
+@permission_required("assessment.view_item", item_of)
+def item_timeline(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    found = item_of(request, year, slug, number)
+    private = request.user.has_perm("assessment.view_private_notes")
+    return render(
+        request,
+        "assessment/timeline.html",
+        {
+            "cycle": found.participation.cycle,
+            "participation": found.participation,
+            "item": found,
+            "events": selectors.item_timeline(found, private=private),
+        },
+    )

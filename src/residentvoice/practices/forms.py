@@ -28,23 +28,33 @@ class PracticeForm(GovukForm):
     title = forms.CharField(
         label="Title",
         max_length=200,
+        error_messages={"required": "Give the practice a title."},
         help_text="A short name another landlord would recognise, such as “Residents mystery-shop "
         "the repairs service”",
     )
     description = forms.CharField(
         label="What is done",
         widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Describe the practice: what is done, by whom and how often."},
         help_text="What happens, who takes part, how often, and what changed because of it",
     )
     commitments = CommitmentChoiceField(
         label="Commitments it helps to meet",
         queryset=Commitment.objects.none(),
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one commitment the practice helps to meet.",
+            "invalid_choice": "Choose commitments from the list.",
+        },
     )
     landlords = forms.ModelMultipleChoiceField(
         label="Landlords doing it",
         queryset=Landlord.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one landlord that does this.",
+            "invalid_choice": "Choose landlords from the list.",
+        },
     )
     how_residents_involved = forms.CharField(
         label="How residents were involved",
@@ -63,6 +73,9 @@ class PracticeForm(GovukForm):
         required=False,
         max_length=500,
         assume_scheme="https",
+        error_messages={
+            "invalid": "Enter a full web address starting with https://, or leave it empty."
+        },
         help_text="A page or document anyone can open, starting with https://",
     )
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "residentvoice.notifications",
     "residentvoice.assessment",
     "residentvoice.practices",
+    "residentvoice.publication",
     "residentvoice.demo",
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PublicationConfig(AppConfig):
+    name = "residentvoice.publication"
+    verbose_name = "Publication of results"

@@ -1,0 +1,306 @@
+"""Reads of published results, narrowed to what the asker may see, each in a fixed number of
+queries however many landlords, commitments or years there are.
+
+Only published versions are read here, never the assessment's own rows: what a page, download,
+report or API response shows is exactly what was frozen when the cycle was published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import CommitmentResult, LandlordResult, Publication, SizeBand
+
+
+def _may_see(user: Any, publication: Publication) -> bool:
+    if user is None:
+        return publication.publish_at <= timezone.now()
+    return bool(user.has_perm("publication.view_publication", publication))
+
+
+def publications_public() -> QuerySet[Publication]:
+    """Every version the public may see (its embargo has lifted)."""
+    return Publication.objects.filter(publish_at__lte=timezone.now())
+
+
+def publication_latest(year: str, *, user: Any = None) -> Publication | None:
+    """The newest version of a year's results, if the asker may see it (two queries at most)."""
+    publication = Publication.objects.filter(reporting_year=year).order_by("-version").first()
+    if publication is None or not _may_see(user, publication):
+        return None
+    return publication
+
+
+def publication_version(year: str, version: int, *, user: Any = None) -> Publication | None:
+    """One earlier (or the current) version of a year's results, if the asker may see it."""
+    publication = Publication.objects.filter(reporting_year=year, version=version).first()
+    if publication is None or not _may_see(user, publication):
+        return None
+    return publication
+
+
+def publication_versions(publication: Publication) -> list[Publication]:
+    """Every version of the same year, oldest first (the list of corrections)."""
+    return list(
+        Publication.objects.filter(cycle_id=publication.cycle_id)
+        .only("pk", "version", "published_at", "publish_at", "note", "changes", "reporting_year")
+        .order_by("version")
+    )
+
+
+def published_years(*, user: Any = None) -> list[str]:
+    """Years with results the asker may see, newest first (one query)."""
+    publications = Publication.objects.all()
+    if user is None or not user.has_perm("publication.publish"):
+        visible = Q(publish_at__lte=timezone.now())
+        if user is not None and user.is_authenticated:
+            visible |= Q(
+                pk__in=Publication.embargo_viewers.through.objects.filter(user_id=user.pk).values(
+                    "publication_id"
+                )
+            )
+        publications = publications.filter(visible)
+    return sorted(set(publications.values_list("reporting_year", flat=True)), reverse=True)
+
+
+def latest_public_versions() -> list[Publication]:
+    """The newest public version of every published year, newest year first (one query)."""
+    newest: dict[str, Publication] = {}
+    for publication in publications_public().order_by("reporting_year", "version"):
+        newest[publication.reporting_year] = publication
+    return sorted(newest.values(), key=lambda p: p.reporting_year, reverse=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The borough overview
+
+
+@dataclass
+class OverviewRow:
+    landlord: LandlordResult
+    cells: list[CommitmentResult | None]
+
+
+@dataclass
+class Overview:
+    publication: Publication
+    commitments: list[dict[str, Any]]
+    rows: list[OverviewRow]
+    commitment: int | None = None
+    size_band: str = ""
+    size_band_label: str = ""
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.commitment is not None or bool(self.size_band)
+
+
+def overview(
+    publication: Publication, *, commitment: int | None = None, size_band: str = ""
+) -> Overview:
+    """Landlords × commitments for one version, optionally one commitment or one size band
+    (two queries)."""
+    commitments = publication.commitments
+    if commitment is not None:
+        commitments = [c for c in commitments if c["number"] == commitment]
+    landlords = publication.landlords.all()
+    if size_band:
+        landlords = landlords.filter(size_band=size_band)
+    landlord_rows = list(landlords.order_by("order", "landlord_name"))
+    results = CommitmentResult.objects.filter(
+        publication=publication, landlord__in=[row.pk for row in landlord_rows]
+    ).only(
+        "landlord_id",
+        "commitment_number",
+        "rating_label",
+        "rating_rank",
+        "rating_code",
+        "points",
+        "meets",
+        "not_applicable",
+        "previous_label",
+        "change",
+    )
+    if commitment is not None:
+        results = results.filter(commitment_number=commitment)
+    cells: dict[tuple[int, int], CommitmentResult] = {
+        (r.landlord_id, r.commitment_number): r for r in results
+    }
+    rows = [
+        OverviewRow(
+            landlord=row,
+            cells=[cells.get((row.pk, c["number"])) for c in commitments],
+        )
+        for row in landlord_rows
+    ]
+    return Overview(
+        publication=publication,
+        commitments=commitments,
+        rows=rows,
+        commitment=commitment,
+        size_band=size_band,
+        size_band_label=str(SizeBand(size_band).label) if size_band else "",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One landlord
+
+
+@dataclass
+class YearFigure:
+    year: str
+    version: int
+    share_met: float | None
+    met: int
+    assessed: int
+    is_demo: bool
+
+
+@dataclass
+class LandlordPage:
+    publication: Publication
+    landlord: LandlordResult
+    results: list[CommitmentResult]
+    history: list[YearFigure] = field(default_factory=list)
+    practices: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+def landlord_page(publication: Publication, slug: str) -> LandlordPage | None:
+    """A landlord's results in one version, with its share met in every public year up to this
+    one (three queries)."""
+    landlord = publication.landlords.filter(landlord_slug=slug).first()
+    if landlord is None:
+        return None
+    results = list(landlord.results.order_by("commitment_number"))
+    earlier = (
+        LandlordResult.objects.filter(
+            landlord_slug=slug, publication__reporting_year__lt=publication.reporting_year
+        )
+        .filter(publication__publish_at__lte=timezone.now())
+        .select_related("publication")
+        .only(
+            "share_met",
+            "met",
+            "assessed",
+            "publication__reporting_year",
+            "publication__version",
+            "publication__is_demo",
+        )
+        .order_by("publication__reporting_year", "publication__version")
+    )
+    newest: dict[str, LandlordResult] = {}
+    for row in earlier:
+        newest[row.publication.reporting_year] = row
+    newest[publication.reporting_year] = landlord
+    landlord.publication = publication
+    history = [
+        YearFigure(
+            year=year,
+            version=row.publication.version,
+            share_met=float(row.share_met) if row.share_met is not None else None,
+            met=row.met,
+            assessed=row.assessed,
+            is_demo=row.publication.is_demo,
+        )
+        for year, row in sorted(newest.items())
+    ]
+    return LandlordPage(
+        publication=publication,
+        landlord=landlord,
+        results=results,
+        history=history,
+        practices={p["id"]: p for p in publication.practices},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One commitment
+
+
+@dataclass
+class CommitmentPage:
+    publication: Publication
+    commitment: dict[str, Any]
+    results: list[CommitmentResult]
+    practices: list[dict[str, Any]]
+    summary: dict[str, Any]
+
+
+def commitment_page(publication: Publication, number: int) -> CommitmentPage | None:
+    """Every landlord's result against one commitment, and the practices meeting it (one query)."""
+    commitment = next((c for c in publication.commitments if c["number"] == number), None)
+    if commitment is None:
+        return None
+    results = list(
+        CommitmentResult.objects.filter(publication=publication, commitment_number=number)
+        .select_related("landlord")
+        .order_by("landlord__order", "landlord__landlord_name")
+    )
+    summary = next(
+        (row for row in publication.headline.get("per_commitment", []) if row["number"] == number),
+        {"number": number, "assessed": 0, "met": 0, "share_met": None},
+    )
+    return CommitmentPage(
+        publication=publication,
+        commitment=commitment,
+        results=results,
+        practices=[p for p in publication.practices if number in p["commitments"]],
+        summary=summary,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The practice library
+
+
+@dataclass
+class CoverageRow:
+    commitment: dict[str, Any]
+    cells: list[list[dict[str, Any]]]  # per landlord: the practices it does for this commitment
+
+    @property
+    def landlords_with_practice(self) -> int:
+        return sum(1 for cell in self.cells if cell)
+
+
+@dataclass
+class PracticeLibrary:
+    publication: Publication
+    practices: list[dict[str, Any]]
+    landlords: list[dict[str, str]]
+    coverage: list[CoverageRow]
+
+
+def practice_library(publication: Publication) -> PracticeLibrary:
+    """The public practices frozen with a version, and which landlord does which for each
+    commitment (one query, for the landlords in the results)."""
+    landlords = [
+        {"slug": slug, "name": name, "short_name": short}
+        for slug, name, short in publication.landlords.order_by("order").values_list(
+            "landlord_slug", "landlord_name", "landlord_short_name"
+        )
+    ]
+    coverage = []
+    for commitment in publication.commitments:
+        cells = []
+        for landlord in landlords:
+            cells.append(
+                [
+                    p
+                    for p in publication.practices
+                    if commitment["number"] in p["commitments"]
+                    and any(done["slug"] == landlord["slug"] for done in p["landlords"])
+                ]
+            )
+        coverage.append(CoverageRow(commitment=commitment, cells=cells))
+    return PracticeLibrary(
+        publication=publication,
+        practices=publication.practices,
+        landlords=landlords,
+        coverage=coverage,
+    )

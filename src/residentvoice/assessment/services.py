@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from residentvoice.charter.models import Charter, RatingOption
 from residentvoice.organisations.models import Landlord
@@ -186,18 +187,24 @@ def cycle_open(
 def _participation_create(*, cycle: AssessmentCycle, landlord: Landlord) -> Participation:
     participation = Participation.objects.create(cycle=cycle, landlord=landlord)
     commitments = list(cycle.charter.commitments.filter(commits_landlords=True))
-    items = AssessmentItem.objects.bulk_create(
-        AssessmentItem(participation=participation, landlord=landlord, commitment=commitment)
-        for commitment in commitments
+    items = bulk_create_with_history(
+        [
+            AssessmentItem(participation=participation, landlord=landlord, commitment=commitment)
+            for commitment in commitments
+        ],
+        AssessmentItem,
     )
     criteria = {
         commitment.pk: list(commitment.criteria.all())
         for commitment in cycle.charter.commitments.prefetch_related("criteria")
     }
-    CriterionRating.objects.bulk_create(
-        CriterionRating(item=item, criterion=criterion)
-        for item in items
-        for criterion in criteria.get(item.commitment_id, [])
+    bulk_create_with_history(
+        [
+            CriterionRating(item=item, criterion=criterion)
+            for item in items
+            for criterion in criteria.get(item.commitment_id, [])
+        ],
+        CriterionRating,
     )
     return participation
 
@@ -729,11 +736,15 @@ def item_reopen(*, item: AssessmentItem, stage: str, reason: str) -> AssessmentI
 # ---------------------------------------------------------------------------------------------
 # Reality checks
 
+REALITY_COMMENT_MAX = 2000
+FROZEN_STAGES = (Stage.READY_TO_PUBLISH, Stage.PUBLISHED)
+
 
 def reality_check_answer(
     *, item: AssessmentItem, resident: Any, answer: str, comment: str = ""
 ) -> RealityCheck:
-    """A resident's answer to "does this match your experience?"; answering again replaces it."""
+    """A resident's answer to "does this match your experience?"; answering again replaces it.
+    A changed comment goes back to the council for moderation."""
     stage = cycle_stage(item.participation.cycle)
     if stage not in REALITY_CHECK_STAGES:
         raise StageError(
@@ -741,11 +752,19 @@ def reality_check_answer(
             f"this cycle is at “{_stage_label(stage)}”.",
             code="stage",
         )
-    if not item.what_we_do.strip():
+    if item.self_not_applicable or not item.what_we_do.strip():
         raise ValidationError("The landlord has not said what it does for this commitment yet.")
+    errors = {}
     if answer not in RealityAnswer.values:
-        raise ValidationError({"answer": "Choose yes, partly, no or don't know."})
+        errors["answer"] = "Choose yes, partly, no or don't know."
     comment = comment.strip()
+    if len(comment) > REALITY_COMMENT_MAX:
+        errors["comment"] = (
+            f"Keep your comment to {REALITY_COMMENT_MAX:,} characters or fewer "
+            f"(it has {len(comment):,})."
+        )
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         check, created = RealityCheck.objects.select_for_update().get_or_create(
             item=item,
@@ -766,9 +785,21 @@ def reality_check_answer(
 
 
 def reality_comment_moderate(*, check: RealityCheck, by: Any, approve: bool) -> RealityCheck:
+    """Approve a resident's comment for people outside the council, or keep it unpublished.
+    Decisions can be changed until the cycle's results are frozen."""
+    stage = cycle_stage(check.item.participation.cycle)
+    if stage in FROZEN_STAGES:
+        raise StageError(
+            f"The results are frozen at “{_stage_label(stage)}”: comments can no longer be "
+            "moderated.",
+            code="stage",
+        )
     if not check.comment:
         raise ValidationError("There is no comment to moderate.")
-    check.comment_status = CommentStatus.APPROVED if approve else CommentStatus.REJECTED
+    status = CommentStatus.APPROVED if approve else CommentStatus.REJECTED
+    if (check.comment_status, check.moderated_by_id) == (status, getattr(by, "pk", None)):
+        return check
+    check.comment_status = status
     check.moderated_by = by
     check.save(update_fields=["comment_status", "moderated_by", "updated_at"])
     return check
@@ -783,6 +814,16 @@ def reality_session_record(
     summary: str,
     commitments: Iterable[Any] = (),
 ) -> RealityCheckSession:
+    """Record an offline reality-check session with a landlord's residents. Without commitments
+    it stands for the landlord's claims in general."""
+    stage = cycle_stage(participation.cycle)
+    if stage == Stage.PREPARATION or stage in FROZEN_STAGES:
+        raise StageError(
+            "Sessions are recorded from self-assessment until moderation ends; this cycle is at "
+            f"“{_stage_label(stage)}”.",
+            code="stage",
+        )
+    commitments = list(commitments)
     errors = {}
     if held_on is None:
         errors["held_on"] = "Give the date the session was held."
@@ -792,6 +833,8 @@ def reality_session_record(
         errors["residents_count"] = "Give how many residents took part (at least 1)."
     if not summary.strip():
         errors["summary"] = "Summarise what residents said."
+    if any(c.charter_id != participation.cycle.charter_id for c in commitments):
+        errors["commitments"] = "Choose commitments from the charter this cycle assesses."
     if errors:
         raise ValidationError(errors)
     assert held_on is not None
@@ -804,5 +847,5 @@ def reality_session_record(
             summary=summary.strip(),
             recorded_by=by,
         )
-        session.commitments.set(list(commitments))
+        session.commitments.set(commitments)
     return session

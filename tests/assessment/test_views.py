@@ -1,0 +1,165 @@
+"""The assessment pages as each role uses them: forms keep what was typed, stale saves are refused,
+private notes stay with the council, and the dashboard's queries do not grow with landlords."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from residentvoice.assessment import services
+from residentvoice.assessment.models import Stage
+
+from ..factories import LandlordFactory
+from .conftest import YEAR, item_of, move_to, rating
+
+pytestmark = pytest.mark.django_db
+
+
+def item_url(landlord, number=1, suffix=""):
+    name = f"assessment:item{suffix}"
+    return reverse(name, kwargs={"year": YEAR, "slug": landlord.slug, "number": number})
+
+
+def self_data(item, **changes):
+    data = {
+        "self-version": item.version,
+        "self-rating": rating("met").pk,
+        "self-what_we_do": "We run a residents' forum",
+        "self-how_residents_involved": "Residents chair it",
+    }
+    data.update({f"self-{k}": v for k, v in changes.items()})
+    return data
+
+
+def test_landlord_staff_save_a_draft_and_see_it(client, cycle, landlord, people):
+    move_to(cycle, Stage.SELF_ASSESSMENT)
+    client.force_login(people["landlord_officer"])
+    item = item_of(cycle, landlord, 1)
+    response = client.post(item_url(landlord, suffix="-self"), self_data(item))
+    assert response.status_code == 302
+    page = client.get(item_url(landlord))
+    assert "We run a residents&#x27; forum" in page.content.decode()
+    assert "Current stage: Landlord self-assessment" in page.content.decode()
+
+
+def test_a_refused_save_keeps_what_was_typed(client, cycle, landlord, people):
+    client.force_login(people["landlord_officer"])
+    item = item_of(cycle, landlord, 1)
+    response = client.post(
+        item_url(landlord, suffix="-self"), self_data(item, what_we_do="Typed words kept")
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "during landlord self-assessment" in body
+    assert "Typed words kept" in body
+    assert item_of(cycle, landlord, 1).what_we_do == ""
+
+
+def test_two_editors_the_later_save_is_refused_and_shows_the_newer(client, cycle, landlord, people):
+    move_to(cycle, Stage.SELF_ASSESSMENT)
+    item = item_of(cycle, landlord, 1)
+    services.item_self_assess(
+        item=item, version=item.version, rating=rating("exceeded"), what_we_do="Colleague's text"
+    )
+    client.force_login(people["landlord_admin"])
+    response = client.post(
+        item_url(landlord, suffix="-self"), self_data(item, what_we_do="My own text")
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Colleague&#x27;s text" in body  # the newer version is shown
+    assert "My own text" in body  # and the person's own text is kept in the form
+    assert item_of(cycle, landlord, 1).what_we_do == "Colleague's text"
+
+
+def test_submit_lists_what_is_missing(client, cycle, landlord, people):
+    move_to(cycle, Stage.SELF_ASSESSMENT)
+    client.force_login(people["landlord_admin"])
+    url = reverse("assessment:submit", kwargs={"year": YEAR, "slug": landlord.slug})
+    body = client.post(url).content.decode()
+    assert "cannot be submitted yet" in body
+    assert body.count("has no rating") == 17
+
+
+def test_private_notes_are_for_the_council_only(client, cycle, landlord, people):
+    move_to(cycle, Stage.COUNCIL_REVIEW)
+    item = item_of(cycle, landlord, 2)
+    services.item_review(
+        item=item,
+        by=people["council_admin"],
+        version=item.version,
+        rating=rating("met"),
+        feedback="Clear minutes",
+        private_notes="SECRET-NOTE",
+    )
+    client.force_login(people["council_officer"])
+    assert "SECRET-NOTE" in client.get(item_url(landlord, 2)).content.decode()
+    assert "SECRET-NOTE" in client.get(item_url(landlord, 2, "-timeline")).content.decode()
+    client.force_login(people["landlord_admin"])
+    for url in (item_url(landlord, 2), item_url(landlord, 2, "-timeline")):
+        body = client.get(url).content.decode()
+        assert "Clear minutes" in body or "timeline" in url
+        assert "SECRET-NOTE" not in body
+
+
+def test_other_landlords_staff_cannot_open_an_item(client, cycle, landlord, people):
+    client.force_login(people["other_landlord_admin"])
+    assert client.get(item_url(landlord)).status_code == 403
+
+
+def test_stage_move_page_refuses_ready_to_publish_listing_what_is_missing(
+    client, cycle, landlord, people
+):
+    move_to(cycle, Stage.MODERATION)
+    client.force_login(people["council_admin"])
+    response = client.post(
+        reverse("assessment:stage-move", kwargs={"year": YEAR}), {"to_stage": "ready_to_publish"}
+    )
+    assert response.status_code == 200
+    assert "Riverside Homes: commitment 1" in response.content.decode()
+    assert services.cycle_stage(cycle) == Stage.MODERATION
+
+
+def test_timeline_shows_who_changed_what(client, cycle, landlord, people):
+    move_to(cycle, Stage.SELF_ASSESSMENT)
+    client.force_login(people["landlord_officer"])
+    item = item_of(cycle, landlord, 1)
+    client.post(item_url(landlord, suffix="-self"), self_data(item))
+    body = client.get(item_url(landlord, suffix="-timeline")).content.decode()
+    assert "Commitment changed" in body
+    assert "What we do: (empty) → We run a residents&#x27; forum" in body
+    assert people["landlord_officer"].full_name in body
+
+
+def test_dashboard_queries_do_not_grow_with_landlords(client, charter, people, landlord):
+    cycle = services.cycle_open(
+        reporting_year=YEAR, landlords=[landlord, *LandlordFactory.create_batch(2)]
+    )
+    client.force_login(people["council_admin"])
+    url = reverse("assessment:dashboard", kwargs={"year": YEAR})
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for extra in LandlordFactory.create_batch(9):
+        services.cycle_landlord_add(cycle=cycle, landlord=extra)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.content.decode().count('scope="row"') == 12
+    assert len(large) == len(small)
+
+
+def test_dashboard_filters_by_state_and_shows_the_reviewer_queue(client, cycle, landlord, people):
+    services.participation_reviewer_assign(
+        participation=cycle.participations.get(landlord=landlord),
+        reviewer=people["council_officer"],
+    )
+    move_to(cycle, Stage.COUNCIL_REVIEW)
+    client.force_login(people["council_officer"])
+    url = reverse("assessment:dashboard", kwargs={"year": YEAR})
+    body = client.get(url).content.decode()
+    assert "Your review queue" in body
+    assert "Riverside Homes: commitment 1" in body
+    filtered = client.get(url, {"landlord": landlord.slug, "commitment": "3"}).content.decode()
+    assert filtered.count('scope="row"') == 1

@@ -12,6 +12,7 @@ from typing import Any
 
 from residentvoice.tsm.services import tsm_release_import
 
+from ..conftest import ROLES
 from ..matrix import EVERYONE_OK, only
 from .conftest import build_workbook
 
@@ -42,3 +43,19 @@ MATRIX: dict[str, tuple[Any, str, dict[str, Any]]] = {
     "tsm:import": (None, "get", only("council_admin")),
     "tsm:verify": (with_figures, "get", only("council_officer", "council_admin")),
 }
+
+
+# The site-wide API: read-only and public. Without the required filters the answer is 422, which
+# shows the request reached the endpoint (nobody is turned away before validation).
+UNPROCESSABLE = 422
+MATRIX.update(
+    {
+        "api:api-root": (None, "get", dict.fromkeys(ROLES, 404)),
+        "api:openapi-json": (None, "get", EVERYONE_OK),
+        "api:tsm-releases": (None, "get", EVERYONE_OK),
+        "api:tsm-values": (None, "get", dict.fromkeys(ROLES, UNPROCESSABLE)),
+        "api:tsm-benchmarks": (None, "get", dict.fromkeys(ROLES, UNPROCESSABLE)),
+        "api:tsm-benchmark-summary": (None, "get", dict.fromkeys(ROLES, UNPROCESSABLE)),
+        "api:tsm-trend": (None, "get", dict.fromkeys(ROLES, UNPROCESSABLE)),
+    }
+)

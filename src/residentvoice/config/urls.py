@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from residentvoice.core.api import api
+
 admin.site.site_header = "Resident Voice administration"
 admin.site.site_title = "Resident Voice administration"
 
@@ -15,6 +17,7 @@ urlpatterns = [
     path("assessment/", include("residentvoice.assessment.urls")),
     path("practices/", include("residentvoice.practices.urls")),
     path("notifications/", include("residentvoice.notifications.urls")),
+    path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
 

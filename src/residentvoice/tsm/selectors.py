@@ -209,15 +209,19 @@ def _among_peers(
     *,
     size_band: str | None,
     landlord_type: str | None,
+    region: str | None = None,
 ) -> QuerySet[MeasureValue]:
-    """Narrow values to landlords of the size band and type asked for (no filter: everyone)."""
-    if not (size_band or landlord_type):
+    """Narrow values to landlords of the size band, type and region asked for (no filter:
+    everyone). The region is the landlord's predominant region as the release gives it."""
+    if not (size_band or landlord_type or region):
         return values
     returns = LandlordReturn.objects.filter(release=release)
     if size_band:
         returns = returns.filter(size_band=size_band)
     if landlord_type:
         returns = returns.filter(landlord_type=landlord_type)
+    if region:
+        returns = returns.filter(region=region)
     return values.filter(regulator_landlord__in=returns.values("regulator_landlord"))
 
 
@@ -227,6 +231,7 @@ def _peer_values(
     population: str,
     size_band: str | None,
     landlord_type: str | None,
+    region: str | None = None,
 ) -> dict[str, float]:
     values = MeasureValue.objects.filter(
         release=release, measure=measure, population=population, value__isnull=False
@@ -234,7 +239,9 @@ def _peer_values(
     if MEASURES.get(measure) and MEASURES[measure].kind is Kind.MANAGEMENT:
         # A zero shown for a missing denominator is not a result; leave it out of the picture.
         values = values.filter(denominator__gt=0)
-    values = _among_peers(values, release, size_band=size_band, landlord_type=landlord_type)
+    values = _among_peers(
+        values, release, size_band=size_band, landlord_type=landlord_type, region=region
+    )
     return {
         code: float(value)
         for code, value in values.values_list("regulator_landlord__code", "value")
@@ -285,6 +292,7 @@ def tsm_benchmark(
     population: str | None = None,
     size_band: str | None = None,
     landlord_type: str | None = None,
+    region: str | None = None,
 ) -> Benchmark | None:
     """A landlord's value for a measure against every peer nationally; two queries at most.
 
@@ -297,7 +305,7 @@ def tsm_benchmark(
         definition = MEASURES.get(measure)
         whole_stock = definition is not None and definition.populations == (Population.ALL,)
         population = Population.ALL if whole_stock else Population.LCRA
-    peers = _peer_values(release, measure, population, size_band, landlord_type)
+    peers = _peer_values(release, measure, population, size_band, landlord_type, region)
     return _benchmark(measure, population, peers, code.strip().upper())
 
 
@@ -308,6 +316,7 @@ def tsm_benchmark_table(
     population: str = Population.LCRA,
     size_band: str | None = None,
     landlord_type: str | None = None,
+    region: str | None = None,
 ) -> list[Benchmark]:
     """Benchmarks for every measure at once: a fixed number of queries, not one per measure."""
     release = tsm_release_current(year=year)
@@ -318,6 +327,7 @@ def tsm_benchmark_table(
         populations=[population, Population.ALL],
         size_band=size_band,
         landlord_type=landlord_type,
+        region=region,
     )
     own_code = code.strip().upper()
     return [_benchmark(m, pop, peers, own_code) for (m, pop), peers in sorted(by_measure.items())]
@@ -330,6 +340,7 @@ def _national_values(
     measures: list[str] | None = None,
     size_band: str | None = None,
     landlord_type: str | None = None,
+    region: str | None = None,
 ) -> dict[tuple[str, str], dict[str, float]]:
     """Every landlord's value by (measure, population), in one query, ready for benchmarks."""
     values = MeasureValue.objects.filter(release=release, value__isnull=False)
@@ -337,7 +348,9 @@ def _national_values(
         values = values.filter(population__in=populations)
     if measures is not None:
         values = values.filter(measure__in=measures)
-    values = _among_peers(values, release, size_band=size_band, landlord_type=landlord_type)
+    values = _among_peers(
+        values, release, size_band=size_band, landlord_type=landlord_type, region=region
+    )
     by_measure: dict[tuple[str, str], dict[str, float]] = {}
     for measure, pop, landlord_code, value, denominator in values.values_list(
         "measure", "population", "regulator_landlord__code", "value", "denominator"
@@ -821,4 +834,195 @@ def own_results_published_list() -> QuerySet[OwnSurvey]:
         OwnSurvey.objects.filter(published_at__isnull=False, landlord__isnull=False)
         .select_related("landlord")
         .order_by("-reporting_year", "landlord__name")
+    )
+
+
+# --- benchmarks, trends and downloads ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeerOptions:
+    """The values a peer filter can take in a release, as the release writes them."""
+
+    size_bands: list[str]
+    regions: list[str]
+    landlord_types: list[str]
+
+
+def tsm_peer_options(*, release: TsmRelease) -> PeerOptions:
+    """Size bands, regions and landlord types present in a release; one query."""
+    bands, regions, types = set(), set(), set()
+    for band, region, kind in LandlordReturn.objects.filter(release=release).values_list(
+        "size_band", "region", "landlord_type"
+    ):
+        bands.add(band)
+        regions.add(region)
+        types.add(kind)
+
+    def band_order(band: str) -> tuple[float, str]:
+        # "<5,000", "5,000-40,000", "40,000+": order by the first number in the band.
+        digits = "".join(ch for ch in band.split("-")[0] if ch.isdigit())
+        return (float(digits) if digits else float("inf"), band)
+
+    return PeerOptions(
+        size_bands=sorted((b for b in bands if b), key=band_order),
+        regions=sorted(r for r in regions if r),
+        landlord_types=sorted(t for t in types if t),
+    )
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    code: str
+    name: str
+    value: float
+    percentile: float
+    quartile: int
+    borough_landlord: str  # the borough landlord's name, or "" for landlords elsewhere
+
+
+@dataclass(frozen=True)
+class BenchmarkTable:
+    """Every peer's value for one measure and population, with where each one sits."""
+
+    release: TsmRelease
+    measure: str
+    population: str
+    summary: Benchmark  # median, quartiles and number of peers (no own value)
+    rows: list[BenchmarkRow]  # highest value first
+
+
+def tsm_benchmark_rows(
+    *,
+    year: str,
+    measure: str,
+    population: str,
+    size_band: str | None = None,
+    region: str | None = None,
+    landlord_type: str | None = None,
+) -> BenchmarkTable | None:
+    """Each landlord's value for a measure against every peer nationally (or the peers the
+    filters leave): percentile and quarter per landlord, median and quartiles; three queries."""
+    release = tsm_release_current(year=year)
+    if release is None:
+        return None
+    values = MeasureValue.objects.filter(
+        release=release, measure=measure, population=population, value__isnull=False
+    )
+    if MEASURES.get(measure) and MEASURES[measure].kind is Kind.MANAGEMENT:
+        values = values.filter(denominator__gt=0)
+    values = _among_peers(
+        values, release, size_band=size_band, landlord_type=landlord_type, region=region
+    )
+    found = list(
+        values.values_list(
+            "regulator_landlord__code",
+            "regulator_landlord__name",
+            "regulator_landlord__landlord__name",
+            "value",
+        )
+    )
+    peers = {code: float(value) for code, _, _, value in found if value is not None}
+    summary = _benchmark(measure, population, peers, "")
+    ordered = sorted(peers.values())
+    rows = []
+    for code, name, borough_name, value in found:
+        if value is None:
+            continue
+        own = float(value)
+        below = sum(1 for v in ordered if v < own)
+        equal = sum(1 for v in ordered if v == own)
+        percentile = (below + equal / 2) / len(ordered) * 100
+        rows.append(
+            BenchmarkRow(
+                code=code,
+                name=name,
+                value=own,
+                percentile=percentile,
+                quartile=min(4, int(percentile // 25) + 1),
+                borough_landlord=borough_name or "",
+            )
+        )
+    rows.sort(key=lambda row: (-row.value, row.name))
+    return BenchmarkTable(
+        release=release, measure=measure, population=population, summary=summary, rows=rows
+    )
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: str
+    code: str  # the code the landlord reported under that year
+    value: float | None
+    reason: str
+    median: float | None
+    lower_quartile: float | None
+    upper_quartile: float | None
+    peers: int
+
+
+def tsm_trend(*, code: str, measure: str, population: str) -> list[TrendPoint]:
+    """A landlord's value for one measure in every year imported, beside the national median
+    and quartiles, joining the codes it reported under across years; four queries."""
+    codes = regulator_landlord_codes(code=code)
+    releases = {r.pk: r for r in TsmRelease.objects.filter(replaced_at__isnull=True)}
+    values = MeasureValue.objects.filter(
+        release_id__in=list(releases),
+        measure=measure,
+        population=population,
+    )
+    if MEASURES.get(measure) and MEASURES[measure].kind is Kind.MANAGEMENT:
+        values = values.filter(Q(denominator__gt=0) | Q(value__isnull=True))
+    national: dict[int, dict[str, float]] = {}
+    own: dict[int, tuple[str, Decimal | None, str]] = {}
+    for release_id, landlord_code, value, marker in values.values_list(
+        "release_id", "regulator_landlord__code", "value", "marker"
+    ):
+        if value is not None:
+            national.setdefault(release_id, {})[landlord_code] = float(value)
+        if landlord_code in codes:
+            own[release_id] = (landlord_code, value, marker)
+    points = []
+    for release_id, release in sorted(releases.items(), key=lambda item: item[1].reporting_year):
+        if release_id not in own:
+            continue
+        landlord_code, value, marker = own[release_id]
+        peers = national.get(release_id, {})
+        lower, median, upper = _quartiles(sorted(peers.values()))
+        points.append(
+            TrendPoint(
+                year=release.reporting_year,
+                code=landlord_code,
+                value=_number(value),
+                reason=marker_reason(marker) if marker else "",
+                median=median,
+                lower_quartile=lower,
+                upper_quartile=upper,
+                peers=len(peers),
+            )
+        )
+    return points
+
+
+def tsm_values(
+    *,
+    year: str,
+    landlord: str | None = None,
+    measure: str | None = None,
+    population: str | None = None,
+) -> QuerySet[MeasureValue] | None:
+    """Every published value of a year's current release, narrowed by the filters given, in a
+    stable order for paging and downloads; None when the year has no release."""
+    release = tsm_release_current(year=year)
+    if release is None:
+        return None
+    values = MeasureValue.objects.filter(release=release)
+    if landlord:
+        values = values.filter(regulator_landlord__code=landlord.strip().upper())
+    if measure:
+        values = values.filter(measure=measure)
+    if population:
+        values = values.filter(population=population)
+    return values.select_related("regulator_landlord", "release").order_by(
+        "regulator_landlord__code", "population", "measure"
     )

@@ -415,3 +415,213 @@ def item_timeline(item: AssessmentItem, *, private: bool) -> list[dict[str, Any]
         )
     events.sort(key=lambda event: event["when"], reverse=True)
     return events
+
+
+# ---------------------------------------------------------------------------------------------
+# Reality checks
+# Residents' answers and comments are never shown with the resident's name: what matters is what
+# was said, and leaving names out lets residents speak freely. Comments reach people outside the
+# council only once approved.
+
+from dataclasses import dataclass, field  # noqa: E402
+
+from django.db.models import Count, Q, Sum  # noqa: E402
+
+from .models import CommentStatus, RealityAnswer, RealityCheckSession  # noqa: E402
+
+
+def reality_claims(participation: Participation, resident: Any) -> list[AssessmentItem]:
+    """The landlord's claims a resident can check: items where it says what it does, with their
+    public evidence (`public_evidence`) and this resident's own answer (`my_check`), 3 queries."""
+    items = list(
+        AssessmentItem.objects.filter(participation=participation, self_not_applicable=False)
+        .exclude(what_we_do="")
+        .select_related("commitment")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=evidence_visible(False).filter(for_reply=False).order_by("created_at"),
+                to_attr="public_evidence",
+            ),
+            Prefetch(
+                "reality_checks",
+                queryset=RealityCheck.objects.filter(resident=resident),
+                to_attr="my_checks",
+            ),
+        )
+        .order_by("commitment__number")
+    )
+    for item in items:
+        item.my_check = item.my_checks[0] if item.my_checks else None  # type: ignore[attr-defined]
+    return items
+
+
+@dataclass
+class RealityComment:
+    """A comment as shown to staff: what was said, never who said it."""
+
+    pk: int
+    answer: str
+    answer_label: str
+    text: str
+    status: str
+    status_label: str
+    given_at: Any
+
+
+@dataclass
+class RealitySummary:
+    """Residents' view of one item: answers counted, comments the asker may read, sessions."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RealityAnswer.values, 0))
+    comments: list[RealityComment] = field(default_factory=list)
+    pending: int = 0  # comments waiting for moderation (counted for council staff only)
+    sessions: list[RealityCheckSession] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def rows(self) -> list[tuple[str, int]]:
+        """(answer label, count) in the order the question offers them."""
+        return [(str(label), self.counts[value]) for value, label in RealityAnswer.choices]
+
+    @property
+    def residents_in_sessions(self) -> int:
+        return sum(session.residents_count for session in self.sessions)
+
+
+def reality_summary(item_ids: Iterable[int], *, user: Any = None) -> dict[int, RealitySummary]:
+    """Residents' answers, comments and offline sessions per item, in 4 queries however many items.
+
+    Council staff get every comment with its moderation status; anyone else (the landlord's
+    staff, reviewers outside the council) only approved comments, and no count of waiting ones.
+    A session counts for an item when it covered the item's commitment, or named no commitment.
+    """
+    from residentvoice.accounts.rules import is_council_staff
+
+    ids = list(item_ids)
+    council = bool(user is not None and is_council_staff(user))
+    summaries = {item_id: RealitySummary() for item_id in ids}
+    checks = RealityCheck.objects.filter(item_id__in=ids).order_by("created_at", "pk")
+    for check in checks.only(
+        "pk", "item_id", "answer", "comment", "comment_status", "created_at"
+    ).iterator():
+        summary = summaries[check.item_id]
+        summary.counts[check.answer] = summary.counts.get(check.answer, 0) + 1
+        if not check.comment:
+            continue
+        if check.comment_status == CommentStatus.PENDING and council:
+            summary.pending += 1
+        if council or check.comment_status == CommentStatus.APPROVED:
+            summary.comments.append(
+                RealityComment(
+                    pk=check.pk,
+                    answer=check.answer,
+                    answer_label=check.get_answer_display(),
+                    text=check.comment,
+                    status=check.comment_status,
+                    status_label=check.get_comment_status_display(),
+                    given_at=check.created_at,
+                )
+            )
+    where = {
+        pk: (participation_id, commitment_id)
+        for pk, participation_id, commitment_id in AssessmentItem.objects.filter(
+            pk__in=ids
+        ).values_list("pk", "participation_id", "commitment_id")
+    }
+    sessions = RealityCheckSession.objects.filter(
+        participation_id__in={participation for participation, _ in where.values()}
+    ).prefetch_related("commitments")
+    for session in sessions:
+        covered = {commitment.pk for commitment in session.commitments.all()}
+        for item_id, (participation_id, commitment_id) in where.items():
+            if session.participation_id == participation_id and (
+                not covered or commitment_id in covered
+            ):
+                summaries[item_id].sessions.append(session)
+    return summaries
+
+
+def reality_comments(
+    cycle: AssessmentCycle, *, status: str = CommentStatus.PENDING
+) -> tuple[list[RealityCheck], dict[str, int]]:
+    """A cycle's residents' comments with one moderation status, oldest first, and how many
+    comments have each status (2 queries). For the council: the resident is not loaded."""
+    comments = (
+        RealityCheck.objects.filter(item__participation__cycle=cycle, comment_status=status)
+        .exclude(comment="")
+        .select_related("item__landlord", "item__commitment", "moderated_by")
+        .defer("resident")
+        .order_by("created_at", "pk")
+    )
+    counts = dict.fromkeys(CommentStatus.values, 0)
+    for row in (
+        RealityCheck.objects.filter(item__participation__cycle=cycle)
+        .exclude(comment="")
+        .values("comment_status")
+        .annotate(n=Count("pk"))
+    ):
+        counts[row["comment_status"]] = row["n"]
+    return list(comments), counts
+
+
+@dataclass
+class RealityOverviewRow:
+    participation: Participation
+    claims: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RealityAnswer.values, 0))
+    pending: int = 0
+    sessions: int = 0
+    session_residents: int = 0
+
+    @property
+    def answers(self) -> int:
+        return sum(self.counts.values())
+
+
+def reality_overview(cycle: AssessmentCycle) -> list[RealityOverviewRow]:
+    """Per landlord in a cycle: claims open to check, answers by kind, comments waiting and
+    offline sessions, in 4 queries however many landlords."""
+    rows = {
+        participation.pk: RealityOverviewRow(participation=participation)
+        for participation in Participation.objects.filter(cycle=cycle).select_related("landlord")
+    }
+    for participation_id, claims in (
+        AssessmentItem.objects.filter(participation__cycle=cycle, self_not_applicable=False)
+        .exclude(what_we_do="")
+        .values("participation_id")
+        .annotate(n=Count("pk"))
+        .values_list("participation_id", "n")
+    ):
+        rows[participation_id].claims = claims
+    waiting = Q(comment_status=CommentStatus.PENDING) & ~Q(comment="")
+    for participation_id, answer, answers, pending in (
+        RealityCheck.objects.filter(item__participation__cycle=cycle)
+        .values("item__participation_id", "answer")
+        .annotate(n=Count("pk"), pending=Count("pk", filter=waiting))
+        .values_list("item__participation_id", "answer", "n", "pending")
+    ):
+        rows[participation_id].counts[answer] = answers
+        rows[participation_id].pending += pending
+    for participation_id, sessions, residents in (
+        RealityCheckSession.objects.filter(participation__cycle=cycle)
+        .values("participation_id")
+        .annotate(n=Count("pk"), residents=Sum("residents_count"))
+        .values_list("participation_id", "n", "residents")
+    ):
+        rows[participation_id].sessions = sessions
+        rows[participation_id].session_residents = residents or 0
+    return list(rows.values())
+
+
+def reality_sessions(cycle: AssessmentCycle) -> list[RealityCheckSession]:
+    """A cycle's offline sessions, newest first, with their landlord and commitments (2 queries)."""
+    return list(
+        RealityCheckSession.objects.filter(participation__cycle=cycle)
+        .select_related("participation__landlord", "recorded_by")
+        .prefetch_related("commitments")
+        .order_by("-held_on", "participation__landlord__name", "pk")
+    )

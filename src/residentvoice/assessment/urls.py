@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cycles, items
+from .views import cycles, exchange, items, reality
 
 app_name = "assessment"
 
@@ -33,4 +33,29 @@ urlpatterns = [
     path(ITEM + "evidence-requests/", items.evidence_request, name="evidence-request"),
     path(ITEM + "actions/", items.action_add, name="action-add"),
     path(ITEM + "actions/<int:pk>/", items.action_update, name="action-update"),
+    # Reality checks
+    path(
+        "residents/reality-checks/", reality.reality_checks_current, name="reality-checks-current"
+    ),
+    path("<str:year>/reality-checks/", reality.reality_checks, name="reality-checks"),
+    path("<str:year>/reality-checks/overview/", reality.reality_overview, name="reality-overview"),
+    path("<str:year>/reality-checks/comments/", reality.reality_comments, name="reality-comments"),
+    path(
+        "<str:year>/reality-checks/sessions/add/",
+        reality.reality_session_add,
+        name="reality-session-add",
+    ),
+    # Spreadsheets
+    path("<str:year>/landlords/<slug:slug>/spreadsheet/", exchange.self_export, name="self-export"),
+    path(
+        "<str:year>/landlords/<slug:slug>/spreadsheet/import/",
+        exchange.self_import,
+        name="self-import",
+    ),
+    path("<str:year>/spreadsheets/", exchange.cycle_spreadsheets, name="spreadsheets"),
+    path(
+        "<str:year>/spreadsheets/<slug:which>.<slug:fmt>",
+        exchange.cycle_export,
+        name="cycle-export",
+    ),
 ]

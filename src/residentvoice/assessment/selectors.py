@@ -433,7 +433,7 @@ from .models import CommentStatus, RealityAnswer, RealityCheckSession  # noqa: E
 def reality_claims(participation: Participation, resident: Any) -> list[AssessmentItem]:
     """The landlord's claims a resident can check: items where it says what it does, with their
     public evidence (`public_evidence`) and this resident's own answer (`my_check`), 3 queries."""
-    items = list(
+    items: list[AssessmentItem] = list(
         AssessmentItem.objects.filter(participation=participation, self_not_applicable=False)
         .exclude(what_we_do="")
         .select_related("commitment")

@@ -496,3 +496,141 @@ def test_cycle_export_queries_do_not_grow_with_landlords(reviewed, charter):
         _headings, rows = exchange.cycle_export_rows(reviewed, include_private=True)
     assert len(rows) == 5 * 17
     assert len(large) == len(small)
+
+
+# The pages ------------------------------------------------------------------------------------
+
+
+def _urls(cycle: Any) -> dict[str, str]:
+    from django.urls import reverse
+
+    kwargs = {"year": cycle.reporting_year, "slug": "riverside"}
+    return {
+        "export": reverse("assessment:self-export", kwargs=kwargs),
+        "import": reverse("assessment:self-import", kwargs=kwargs),
+        "participation": reverse("assessment:participation", kwargs=kwargs),
+    }
+
+
+def _upload(client: Any, url: str, data: bytes, name: str = "filled.xlsx") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(url, {"spreadsheet": SimpleUploadedFile(name, data)})
+
+
+def test_download_fill_in_preview_and_apply_on_the_website(client, participation, people):
+    urls = _urls(participation.cycle)
+    client.force_login(people["landlord_officer"])
+    page = client.get(urls["import"]).content.decode()
+    assert "Download your self-assessment spreadsheet" in page
+    assert 'enctype="multipart/form-data"' in page
+    download = client.get(urls["export"])
+    assert download["Content-Type"] == exchange.XLSX_MIME
+    assert "self-assessment-2024-25-riverside.xlsx" in download["Content-Disposition"]
+    data = edit(download.content, {"C2": "Met", "G2": "Tenants wrote the questions"})
+    preview = _upload(client, urls["import"], data)
+    text = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Check the changes before they are saved" in text
+    assert "Tenants wrote the questions" in text
+    assert "Apply these changes" in text
+    assert participation.items.get(commitment__number=1).self_rating is None
+    token = preview.context["token"]
+    applied = client.post(urls["import"], {"token": token}, follow=True)
+    assert applied.redirect_chain[-1][0] == urls["participation"]
+    assert "1 commitment changed" in applied.content.decode()
+    item = participation.items.get(commitment__number=1)
+    assert item.self_rating.code == "met"
+    assert item.how_residents_involved == "Tenants wrote the questions"
+    # The same preview cannot be applied twice: the versions have moved on.
+    again = client.post(urls["import"], {"token": token})
+    assert "after your preview" in again.content.decode()
+
+
+def test_problems_are_listed_by_sheet_row_and_column_and_nothing_is_saved(
+    client, participation, people
+):
+    urls = _urls(participation.cycle)
+    client.force_login(people["landlord_admin"])
+    data = edit(client.get(urls["export"]).content, {"C2": "Superb", "C3": "Met", "A20": 42})
+    response = _upload(client, urls["import"], data)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert text.startswith("<!DOCTYPE html>")
+    assert "Error: " in text.split("</title>")[0]
+    assert "2 problems, listed below. Nothing was changed." in text
+    assert "“Superb” is not a rating" in text
+    assert "There is no commitment 42" in text
+    assert "Apply these changes" not in text
+    assert participation.items.get(commitment__number=2).self_rating is None
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"%PDF-1.4 not a spreadsheet", "notes.xlsx", "not an Excel workbook"),
+        (b"", "empty.xlsx", "The submitted file is empty"),
+    ],
+)
+def test_a_file_that_is_not_a_workbook_is_explained(
+    client, participation, people, data, name, message
+):
+    client.force_login(people["landlord_officer"])
+    response = _upload(client, _urls(participation.cycle)["import"], data, name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_no_file_chosen_is_a_form_error(client, participation, people):
+    client.force_login(people["landlord_officer"])
+    response = client.post(_urls(participation.cycle)["import"], {})
+    assert "Choose the spreadsheet to upload" in response.content.decode()
+
+
+def test_an_altered_or_foreign_preview_is_refused(client, participation, people):
+    urls = _urls(participation.cycle)
+    client.force_login(people["landlord_officer"])
+    data = edit(client.get(urls["export"]).content, {"C2": "Met"})
+    token = _upload(client, urls["import"], data).context["token"]
+    client.force_login(people["landlord_admin"])
+    refused = client.post(urls["import"], {"token": token}).content.decode()
+    assert "not made here" in refused
+    refused = client.post(urls["import"], {"token": "junk"}).content.decode()
+    assert "could not be read" in refused
+    assert participation.items.get(commitment__number=1).self_rating is None
+
+
+def test_another_landlords_staff_cannot_upload(client, participation, people):
+    client.force_login(people["other_landlord_admin"])
+    data = exchange.self_assessment_workbook(participation)
+    assert _upload(client, _urls(participation.cycle)["import"], data).status_code == 403
+
+
+def test_the_page_says_when_nothing_can_change(client, participation, people):
+    move_to(participation.cycle, Stage.COUNCIL_REVIEW)
+    client.force_login(people["landlord_officer"])
+    text = client.get(_urls(participation.cycle)["import"]).content.decode()
+    assert "The cycle is at “Council review”" in text
+
+
+def test_council_staff_download_the_whole_cycle(client, reviewed, people):
+    from django.urls import reverse
+
+    client.force_login(people["council_officer"])
+    page = client.get(reverse("assessment:spreadsheets", kwargs={"year": "2024-25"}))
+    assert "With the council's private notes" in page.content.decode()
+
+    def url(which: str, fmt: str) -> str:
+        kwargs = {"year": "2024-25", "which": which, "fmt": fmt}
+        return reverse("assessment:cycle-export", kwargs=kwargs)
+
+    plain = client.get(url("cycle", "csv"))
+    assert plain["Content-Type"] == "text/csv; charset=utf-8"
+    assert "Good start" in plain.content.decode("utf-8-sig")
+    assert "Ask about the minutes" not in plain.content.decode("utf-8-sig")
+    private = client.get(url("cycle-with-private-notes", "xlsx"))
+    assert "with-private-notes.xlsx" in private["Content-Disposition"]
+    book = load_workbook(io.BytesIO(private.content), read_only=True)
+    assert "Council private notes" in next(book["Assessment"].iter_rows(values_only=True))
+    assert client.get(url("everything", "xlsx")).status_code == 404
+    assert client.get(url("cycle", "pdf")).status_code == 404

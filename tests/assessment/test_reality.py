@@ -585,3 +585,12 @@ def test_a_landlord_of_another_cycle_cannot_be_chosen(client, open_cycle, charte
     )
     assert "Choose a landlord taking part in this cycle." in response.content.decode()
     assert not RealityCheckSession.objects.exists()
+
+
+def test_residents_find_the_page_from_their_account(client, open_cycle, people):
+    client.force_login(people["resident"])
+    page = client.get(reverse("accounts:home")).content.decode()
+    assert reverse("assessment:reality-checks-current") in page
+    client.force_login(people["landlord_officer"])
+    page = client.get(reverse("accounts:home")).content.decode()
+    assert reverse("assessment:reality-checks-current") not in page

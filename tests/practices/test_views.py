@@ -195,3 +195,13 @@ def test_coverage_page_is_tables_with_words(client, people, own, landlord, other
     assert ">Yes<" in page
     assert ">No<" in page
     assert f"?commitment=1&amp;landlord={landlord.slug}" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "linked"),
+    [("landlord_officer", True), ("council_officer", True), ("resident", False)],
+)
+def test_staff_find_the_library_from_their_account(client, people, charter, role, linked):
+    client.force_login(people[role])
+    page = client.get(reverse("accounts:home")).content.decode()
+    assert (reverse("practices:list") in page) is linked

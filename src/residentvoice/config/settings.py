@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "residentvoice.charter",
     "residentvoice.tsm",
     "residentvoice.notifications",
+    "residentvoice.participation",
     "residentvoice.assessment",
     "residentvoice.practices",
     "residentvoice.publication",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("assessment/", include("residentvoice.assessment.urls")),
     path("practices/", include("residentvoice.practices.urls")),
     path("notifications/", include("residentvoice.notifications.urls")),
+    path("", include("residentvoice.participation.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

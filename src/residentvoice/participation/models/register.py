@@ -1,0 +1,71 @@
+"""The "you said, we did" register: what residents said, what was decided and why, what was done.
+
+Entries are written by the services that own their sources (a consultation's outcome, a
+recommendation's answer and progress, a reality check recorded by the assessment app), one entry
+per source, so recording again updates the same entry.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from residentvoice.core.models import TimeStampedModel
+from residentvoice.organisations.models import Landlord
+
+
+class SourceKind(models.TextChoices):
+    CONSULTATION = "consultation", "Consultation"
+    RECOMMENDATION = "recommendation", "Scrutiny recommendation"
+    REALITY_CHECK = "reality_check", "Reality check"
+    OTHER = "other", "Other"
+
+
+class RegisterStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for a decision"
+    PLANNED = "planned", "Agreed, not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    NOT_TAKEN_FORWARD = "not_taken_forward", "Not taken forward, with reasons"
+
+
+class RegisterEntry(TimeStampedModel):
+    landlord = models.ForeignKey(
+        Landlord,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="register_entries",
+        help_text="Empty for the council's own",
+    )
+    source_kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    source_id = models.CharField(max_length=64)
+    title = models.CharField(max_length=300)
+    residents_said = models.TextField()
+    decision = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    action_taken = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=RegisterStatus.choices)
+    is_public = models.BooleanField(default=False)
+    date = models.DateField()
+    url = models.CharField(max_length=500, blank=True, help_text="Where the source is published")
+    is_synthetic = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name_plural = "register entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_kind", "source_id"], name="register_entry_once_per_source"
+            )
+        ]
+        indexes = [models.Index(fields=["is_public", "-date"], name="register_public_date_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:register-entry", kwargs={"pk": self.pk})

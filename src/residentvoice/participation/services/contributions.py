@@ -1,0 +1,63 @@
+"""A resident leaves: their contributions stay, with nothing left that names them.
+
+What was published (answers, proposed topics, votes) stays and counts, with the link to the
+account removed; personal requests (formats, follows, notifications) are deleted; the account is
+deleted, or if another part of the site must keep the row, emptied and closed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from residentvoice.accounts.models import COUNCIL_ROLES, LANDLORD_STAFF_ROLES, Membership
+from residentvoice.notifications.services import notifications_forget
+
+from ..models import (
+    ConsultationFollower,
+    ContentReport,
+    FormatRequest,
+    PanelDocument,
+    PanelMember,
+    Response,
+    TopicProposal,
+    TopicVote,
+)
+
+
+@transaction.atomic
+def account_forget(*, user: Any) -> str:
+    """Anonymise a person's contributions and delete their account. Returns "deleted" or
+    "closed" (when something elsewhere on the site keeps the account row)."""
+    membership = Membership.objects.filter(user=user).first()
+    if membership is not None and membership.role in COUNCIL_ROLES | LANDLORD_STAFF_ROLES:
+        raise ValidationError(
+            "Staff accounts are closed by an administrator, so that your work stays accountable."
+        )
+    Response.objects.filter(respondent=user, submitted_at__isnull=True).delete()
+    Response.objects.filter(respondent=user).update(respondent=None)
+    TopicProposal.objects.filter(proposed_by=user).update(proposed_by=None)
+    TopicVote.objects.filter(voter=user).update(voter=None)
+    PanelMember.objects.filter(user=user, left_on__isnull=True).update(left_on=timezone.localdate())
+    PanelMember.objects.filter(user=user).update(user=None)
+    PanelDocument.objects.filter(uploaded_by=user).update(uploaded_by=None)
+    ContentReport.objects.filter(reporter=user).update(reporter=None)
+    FormatRequest.objects.filter(requested_by=user).delete()
+    ConsultationFollower.objects.filter(user=user).delete()
+    notifications_forget(user=user)
+    try:
+        with transaction.atomic():
+            user.delete()
+        return "deleted"
+    except (ProtectedError, IntegrityError):
+        Membership.objects.filter(user=user).delete()
+        user.email = f"deleted-{user.pk}@deleted.invalid"
+        user.full_name = "Deleted account"
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        return "closed"

@@ -64,9 +64,7 @@ def test_benchmarks_rank_every_peer(client, release):
     assert top["quartile"] == 4
     assert top["in_borough"] is True
     assert top["percentile"] == pytest.approx(100 * 2.5 / 3)
-    summary = client.get(
-        "/api/v1/tsm/benchmarks/summary", {"year": YEAR, "measure": "TP01"}
-    ).json()
+    summary = client.get("/api/v1/tsm/benchmarks/summary", {"year": YEAR, "measure": "TP01"}).json()
     assert summary["peers"] == 3
     assert summary["median"] == pytest.approx(50.0)
 

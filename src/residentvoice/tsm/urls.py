@@ -1,4 +1,5 @@
-"""Addresses of the TSM pages: public figures by year and landlord, and the council's import."""
+"""Addresses of the TSM pages: public figures by year and landlord, benchmarks, trends and
+downloads, the council's import and checks, and a landlord's own results."""
 
 from django.urls import path, register_converter
 
@@ -17,7 +18,18 @@ class ReportingYearConverter:
         return value
 
 
+class DownloadFormatConverter:
+    regex = r"csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 register_converter(ReportingYearConverter, "reporting_year")
+register_converter(DownloadFormatConverter, "download_format")
 
 app_name = "tsm"
 urlpatterns = [
@@ -26,4 +38,34 @@ urlpatterns = [
     path("<reporting_year:year>/", views.year, name="year"),
     path("<reporting_year:year>/verify/", views.verify, name="verify"),
     path("<reporting_year:year>/landlords/<str:code>/", views.landlord, name="landlord"),
+    path("<reporting_year:year>/benchmarks/", views.benchmarks, name="benchmarks"),
+    path(
+        "<reporting_year:year>/benchmarks.<download_format:fmt>",
+        views.benchmarks_download,
+        name="benchmarks_download",
+    ),
+    path(
+        "<reporting_year:year>/values.<download_format:fmt>",
+        views.values_download,
+        name="values_download",
+    ),
+    path("landlords/<str:code>/trend/", views.trend, name="trend"),
+    # A landlord's own results: its staff load and edit them, the public sees them once published.
+    path("own/", views.own_list, name="own_list"),
+    path("own/<int:pk>/", views.own_manage, name="own_manage"),
+    path("own/<int:pk>/responses/", views.own_responses, name="own_responses"),
+    path("own/<int:pk>/management/", views.own_management, name="own_management"),
+    path("own/<int:pk>/approach/", views.own_approach, name="own_approach"),
+    path("own/<int:pk>/publish/", views.own_publish, name="own_publish"),
+    path("<reporting_year:year>/results/<slug:slug>/", views.published, name="published"),
+    path(
+        "<reporting_year:year>/results/<slug:slug>/pdf/",
+        views.published_pdf,
+        name="published_pdf",
+    ),
+    path(
+        "<reporting_year:year>/results/<slug:slug>/csv/",
+        views.published_csv,
+        name="published_csv",
+    ),
 ]

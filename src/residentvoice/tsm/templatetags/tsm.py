@@ -32,3 +32,12 @@ QUARTERS = {
 def quarter_words(quartile: int | None) -> str:
     """1 → "Lowest quarter" … 4 → "Highest quarter" of landlords compared."""
     return QUARTERS.get(quartile or 0, "–")
+
+
+@register.filter
+def year_span(reporting_year: str) -> str:
+    """ "2024-25" → "1 April 2024 to 31 March 2025"."""
+    start = (reporting_year or "")[:4]
+    if not start.isdigit():
+        return reporting_year
+    return f"1 April {start} to 31 March {int(start) + 1}"

@@ -14,7 +14,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from residentvoice.accounts.models import COUNCIL_ROLES, LANDLORD_STAFF_ROLES, Membership
+from residentvoice.accounts.models import (
+    COUNCIL_ROLES,
+    LANDLORD_STAFF_ROLES,
+    Membership,
+    ResidentRegistration,
+)
 from residentvoice.notifications.services import notifications_forget
 
 from ..models import (
@@ -49,6 +54,11 @@ def account_forget(*, user: Any) -> str:
     FormatRequest.objects.filter(requested_by=user).delete()
     ConsultationFollower.objects.filter(user=user).delete()
     notifications_forget(user=user)
+    # Deleted here rather than by the cascade: their history rows name who made the change (this
+    # person, during the request), and only rows that exist before the account is deleted have
+    # that link cleared by the deletion.
+    Membership.objects.filter(user=user).delete()
+    ResidentRegistration.objects.filter(user=user).delete()
     try:
         with transaction.atomic():
             user.delete()

@@ -55,7 +55,8 @@ def test_a_resident_answers_through_the_form_and_can_change_it(client, consultat
     client.force_login(people["resident"])
     url = reverse("participation:consultation-answer", args=[consultation.pk])
     page = client.get(url).content.decode()
-    assert "Put these in order" in page and "Save and come back later" in page
+    assert "Put these in order" in page
+    assert "Save and come back later" in page
     response = client.post(url, _form_data(consultation, "save"))
     assert response.status_code == 302
     saved = Response.objects.get()
@@ -164,7 +165,8 @@ def test_staff_publish_results_and_the_outcome_through_the_pages(client, landlor
     client.post(reverse("participation:consultation-results-publish", args=[consultation.pk]))
     outcome = reverse("participation:consultation-outcome", args=[consultation.pk])
     bad = client.post(outcome, {"said_summary": "Typed summary", "outcome_status": "done"})
-    assert bad.status_code == 200 and "Typed summary" in bad.content.decode()
+    assert bad.status_code == 200
+    assert "Typed summary" in bad.content.decode()
     client.post(
         outcome,
         {
@@ -308,7 +310,8 @@ def test_my_contributions_download_and_account_deletion(client, landlord, people
     )
     # Deleting the account keeps what was published, with no link to anyone.
     refused = client.post(reverse("participation:account-delete"), {})
-    assert refused.status_code == 200 and get_user_model().objects.filter(pk=resident.pk).exists()
+    assert refused.status_code == 200
+    assert get_user_model().objects.filter(pk=resident.pk).exists()
     client.post(reverse("participation:account-delete"), {"confirm": "on"})
     assert not get_user_model().objects.filter(email="resident@example.org").exists()
     response = Response.objects.get()

@@ -408,10 +408,27 @@ def regulator_code_link(
         later, _ = RegulatorLandlord.objects.get_or_create(
             code=later_code, defaults={"name": later_code}
         )
-        link, _ = RegulatorCodeLink.objects.update_or_create(
-            earlier=earlier, later=later, defaults={"from_year": from_year, "note": note}
-        )
+        link = RegulatorCodeLink.objects.filter(earlier=earlier, later=later).first()
+        if link is None:
+            link = RegulatorCodeLink.objects.create(
+                earlier=earlier, later=later, from_year=from_year, note=note
+            )
+        elif (link.from_year, link.note) != (from_year, note):
+            # Only a real change is written, so recording the same link again leaves no history.
+            link.from_year, link.note = from_year, note
+            link.save(update_fields=["from_year", "note", "updated_at"])
     return link
+
+
+def regulator_landlord_assign(*, code: str, landlord: Landlord | None) -> RegulatorLandlord:
+    """Say which borough landlord a regulator code belongs to (for example MTVH's earlier code);
+    writes only when it changes. Raises RegulatorLandlord.DoesNotExist for an unknown code."""
+    with transaction.atomic():
+        record = RegulatorLandlord.objects.select_for_update().get(code=code.strip().upper())
+        if record.landlord_id != (landlord.pk if landlord else None):
+            record.landlord = landlord
+            record.save(update_fields=["landlord", "updated_at"])
+    return record
 
 
 # --- a landlord's own results ------------------------------------------------------------------

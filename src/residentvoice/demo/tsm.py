@@ -125,7 +125,7 @@ def _kept_columns(role: SheetRole, headers: list[str]) -> tuple[list[int], set[i
 def extract_write(*, source: Path, target: Path) -> Path:
     """Write the demonstration extract from the regulator's full workbook (see the docstring)."""
     full = CalamineWorkbook.from_path(str(source))
-    texts = []
+    texts: list[str] = []
     extract = Workbook()
     intro = extract.active
     assert intro is not None

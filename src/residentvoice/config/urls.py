@@ -14,6 +14,7 @@ urlpatterns = [
     path("charter/", include("residentvoice.charter.urls")),
     path("", include("residentvoice.accounts.urls")),
     path("tsm/", include("residentvoice.tsm.urls")),
+    path("scorecards/", include("residentvoice.publication.urls")),
     path("assessment/", include("residentvoice.assessment.urls")),
     path("practices/", include("residentvoice.practices.urls")),
     path("notifications/", include("residentvoice.notifications.urls")),

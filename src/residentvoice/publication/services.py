@@ -58,7 +58,7 @@ def cycle_publish(
     With `publish_at` in the future the results are under embargo until then: only the
     `embargo_viewers` (and council admins) can preview the public pages.
     """
-    problems = _publish_problems(cycle)
+    problems = publication_problems(cycle)
     if problems:
         raise PublicationRefusedError(problems, code="not_ready")
     viewers = list(embargo_viewers)
@@ -73,7 +73,7 @@ def cycle_publish(
         cycle = (
             AssessmentCycle.objects.select_for_update().select_related("charter").get(pk=cycle.pk)
         )
-        problems = _publish_problems(cycle)
+        problems = publication_problems(cycle)
         if problems:
             raise PublicationRefusedError(problems, code="not_ready")
         previous = _previous_publication(cycle.reporting_year)
@@ -104,7 +104,7 @@ def cycle_publish(
     return publication
 
 
-def _publish_problems(cycle: AssessmentCycle) -> list[str]:
+def publication_problems(cycle: AssessmentCycle) -> list[str]:
     stage = cycle_stage(cycle)
     if stage == Stage.PUBLISHED:
         return [

@@ -1,0 +1,131 @@
+"""Charts drawn with Altair and turned into SVG by vl-convert, offline. Every chart is shown with
+a table of the same figures beside it, so nothing is said by the picture alone."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+from django.utils.safestring import SafeString, mark_safe
+
+BLUE = "#1d70b8"
+DARK = "#0b0c0c"
+GREY = "#505a5f"
+# Lowest to highest on the rating scale (GOV.UK palette); "not applicable" is grey.
+RATING_COLOURS = ["#d4351c", "#f47738", "#00703c", "#28a197", "#1d70b8", "#4c2c92"]
+FONT = "Arial, Helvetica, sans-serif"
+
+
+def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return chart.configure(font=FONT).configure_axis(
+        labelFontSize=12, titleFontSize=12, labelColor=DARK, titleColor=DARK
+    )
+
+
+def to_svg(chart: alt.TopLevelMixin, label: str) -> SafeString:
+    """The chart as inline SVG, named for screen readers (the table beside it gives the figures)."""
+    svg = vlc.vegalite_to_svg(_config(chart).to_dict())
+    # The picture is one image to assistive technology; its parts are read from the table.
+    svg = re.sub(r'\s(role|aria-roledescription|aria-label)="[^"]*"', "", svg)
+    svg = svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="{html.escape(label, quote=True)}" focusable="false" ',
+        1,
+    )
+    return mark_safe(svg)  # noqa: S308 - produced by vl-convert from our own figures
+
+
+def share_by_landlord(rows: list[tuple[str, Any]], median: float | None, label: str) -> SafeString:
+    """Horizontal bars: each landlord's share of commitments met or exceeded, with the median."""
+    data = [{"landlord": name, "share": float(share)} for name, share in rows if share is not None]
+    bars = (
+        alt.Chart(alt.Data(values=data))
+        .mark_bar(color=BLUE)
+        .encode(
+            y=alt.Y("landlord:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X(
+                "share:Q",
+                title="Commitments met or exceeded (%)",
+                scale=alt.Scale(domain=[0, 100]),
+            ),
+        )
+    )
+    text = (
+        alt.Chart(alt.Data(values=data))
+        .mark_text(align="left", dx=3, color=DARK, fontSize=11)
+        .encode(
+            y=alt.Y("landlord:N", sort=None), x="share:Q", text=alt.Text("share:Q", format=".1f")
+        )
+    )
+    layers: list[Any] = [bars, text]
+    if median is not None:
+        layers.append(
+            alt.Chart(alt.Data(values=[{"median": float(median)}]))
+            .mark_rule(color=DARK, strokeDash=[5, 4], strokeWidth=2)
+            .encode(x="median:Q")
+        )
+    chart = alt.layer(*layers).properties(width=420, height=max(60, 18 * len(data)))
+    return to_svg(chart, label)
+
+
+def share_by_year(rows: list[tuple[str, Any]], label: str) -> SafeString:
+    """Bars by reporting year: a landlord's (or the borough's) share met or exceeded."""
+    data = [{"year": year, "share": float(share)} for year, share in rows if share is not None]
+    base = alt.Chart(alt.Data(values=data))
+    bars = base.mark_bar(color=BLUE, size=36).encode(
+        x=alt.X("year:N", title="Reporting year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(
+            "share:Q", title="Commitments met or exceeded (%)", scale=alt.Scale(domain=[0, 100])
+        ),
+    )
+    text = base.mark_text(dy=-7, color=DARK, fontSize=12).encode(
+        x="year:N", y="share:Q", text=alt.Text("share:Q", format=".1f")
+    )
+    chart = alt.layer(bars, text).properties(width=max(160, 70 * len(data)), height=200)
+    return to_svg(chart, label)
+
+
+def ratings_by_commitment(rows: list[dict[str, Any]], ratings: list[str], label: str) -> SafeString:
+    """Stacked bars: for each commitment, how many landlords got each rating."""
+    data = [
+        {
+            "commitment": row["commitment"],
+            "rating": rating,
+            "landlords": row["counts"].get(rating, 0),
+        }
+        for row in rows
+        for rating in ratings
+        if row["counts"].get(rating, 0)
+    ]
+    colours = [
+        "#b1b4b6" if rating == "Not applicable" else RATING_COLOURS[min(i, len(RATING_COLOURS) - 1)]
+        for i, rating in enumerate(ratings)
+    ]
+    chart = (
+        alt.Chart(alt.Data(values=data))
+        .mark_bar()
+        .encode(
+            y=alt.Y("commitment:N", sort=None, title=None, axis=alt.Axis(labelLimit=300)),
+            x=alt.X("sum(landlords):Q", title="Landlords", stack="zero"),
+            color=alt.Color(
+                "rating:N",
+                scale=alt.Scale(domain=ratings, range=colours),
+                sort=ratings,
+                legend=alt.Legend(title="Rating", orient="bottom"),
+            ),
+            order=alt.Order("rating_order:Q"),
+        )
+        .transform_calculate(
+            rating_order=" + ".join(
+                f"(datum.rating === {json.dumps(rating)} ? {i} : 0)"
+                for i, rating in enumerate(ratings)
+            )
+            or "0"
+        )
+        .properties(width=420, height=max(60, 18 * len(rows)))
+    )
+    return to_svg(chart, label)

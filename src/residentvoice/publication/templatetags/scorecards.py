@@ -1,0 +1,111 @@
+"""Template helpers for the scorecards: addresses within a version, ratings as coloured labels,
+shares and changes in words."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from .. import tables
+from ..links import scorecard_url as _scorecard_url
+
+register = template.Library()
+
+# GOV.UK tag colours from the lowest rating to the highest, by the number of ratings on a scale.
+TAG_COLOURS = {
+    1: ["green"],
+    2: ["red", "green"],
+    3: ["red", "yellow", "green"],
+    4: ["red", "orange", "green", "blue"],
+    5: ["red", "orange", "yellow", "green", "blue"],
+}
+
+
+def rating_colour(rank: int | None, count: int) -> str:
+    if rank is None:
+        return "grey"
+    colours = TAG_COLOURS.get(count, ["red", "orange", "yellow", "green", "turquoise", "blue"])
+    return colours[min(rank, len(colours) - 1)]
+
+
+@register.simple_tag(takes_context=True)
+def scorecard_url(context: template.Context, name: str, *args: Any) -> str:
+    return _scorecard_url(name, context["publication"], context.get("version"), *args)
+
+
+@register.simple_tag
+def rating_tag(result: Any, count: int) -> SafeString:
+    """A rating as a coloured label that always carries its words: colour is never alone."""
+    if result is None:
+        return mark_safe('<span class="govuk-body-s">Not assessed</span>')
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--{} rv-rating">{}</strong>',
+        rating_colour(result.rating_rank, count),
+        result.rating_label,
+    )
+
+
+@register.simple_tag
+def option_tag(option: dict[str, Any], count: int) -> SafeString:
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--{} rv-rating">{}</strong>',
+        rating_colour(option.get("rank"), count),
+        option["label"],
+    )
+
+
+@register.filter
+def share(value: Any) -> str:
+    return tables.share_text(value)
+
+
+@register.filter
+def change(value: Any) -> str:
+    return tables.change_text(value)
+
+
+@register.simple_tag
+def change_mark(result: Any) -> SafeString:
+    """Change since last year as an arrow with words (the arrow is hidden from screen readers)."""
+    marks = {"up": "▲", "down": "▼", "same": "=", "new": "•"}
+    if not result or not result.change:
+        return mark_safe('<span class="govuk-body-s">–</span>')
+    return format_html(
+        '<span class="rv-change rv-change--{}"><span aria-hidden="true">{} </span>{}</span>',
+        result.change,
+        marks[result.change],
+        result.get_change_display(),
+    )
+
+
+@register.filter
+def paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"\n\s*\n", text or "") if part.strip()]
+
+
+@register.filter
+def filesize(size: int | None) -> str:
+    if not size:
+        return ""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+@register.filter
+def cell(value: Any) -> Any:
+    """A table value for reading: a dash for nothing, one decimal place for fractions."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return value
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key)

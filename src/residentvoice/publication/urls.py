@@ -1,0 +1,105 @@
+"""Addresses of the public scorecards, under /scorecards/, and the council's publishing pages.
+
+Every page of a year can also be read as an earlier version, under
+/scorecards/<year>/versions/<n>/…, with the same name and "-version" added.
+"""
+
+from django.urls import URLPattern, path, register_converter
+
+from . import views
+
+
+class ScorecardYearConverter:
+    """A reporting year: 2024-25."""
+
+    regex = r"[0-9]{4}-[0-9]{2}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class TableFormatConverter:
+    regex = r"csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class DatasetFormatConverter:
+    regex = r"json|zip"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ScorecardYearConverter, "scorecard_year")
+register_converter(TableFormatConverter, "table_format")
+register_converter(DatasetFormatConverter, "dataset_format")
+
+
+def _year_pages(prefix: str, suffix: str) -> list[URLPattern]:
+    """The pages of one year's results, at `prefix`, named with `suffix`."""
+    return [
+        path(prefix, views.overview, name=f"overview{suffix}"),
+        path(
+            f"{prefix}download.<table_format:fmt>",
+            views.overview_download,
+            name=f"overview-download{suffix}",
+        ),
+        path(f"{prefix}landlords/<slug:slug>/", views.landlord, name=f"landlord{suffix}"),
+        path(
+            f"{prefix}landlords/<slug:slug>/download.<table_format:fmt>",
+            views.landlord_download,
+            name=f"landlord-download{suffix}",
+        ),
+        path(f"{prefix}commitments/<int:number>/", views.commitment, name=f"commitment{suffix}"),
+        path(
+            f"{prefix}commitments/<int:number>/download.<table_format:fmt>",
+            views.commitment_download,
+            name=f"commitment-download{suffix}",
+        ),
+        path(f"{prefix}practices/", views.practices, name=f"practices{suffix}"),
+        path(
+            f"{prefix}practices/download.<table_format:fmt>",
+            views.practices_download,
+            name=f"practices-download{suffix}",
+        ),
+        path(f"{prefix}methodology/", views.methodology, name=f"methodology{suffix}"),
+        path(
+            f"{prefix}methodology/download.<table_format:fmt>",
+            views.methodology_download,
+            name=f"methodology-download{suffix}",
+        ),
+    ]
+
+
+app_name = "publication"
+urlpatterns = [
+    path("", views.overview, name="index"),
+    path("data/", views.data, name="data"),
+    path("data/dataset.<dataset_format:fmt>", views.dataset, name="dataset"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/settings/", views.publication_settings, name="settings"),
+    path("manage/<scorecard_year:year>/publish/", views.publish, name="publish"),
+    path("manage/<scorecard_year:year>/correct/", views.correct, name="correct"),
+    path("manage/<scorecard_year:year>/report/", views.report, name="report"),
+    path("manage/reports/<int:pk>/", views.report_status, name="report-status"),
+    path("manage/reports/<int:pk>/download/", views.report_download, name="report-download"),
+    path("<scorecard_year:year>/versions/", views.versions, name="versions"),
+    path(
+        "<scorecard_year:year>/evidence/<int:evidence_id>/",
+        views.evidence_file,
+        name="evidence",
+    ),
+    *_year_pages("<scorecard_year:year>/", ""),
+    *_year_pages("<scorecard_year:year>/versions/<int:version>/", "-version"),
+]

@@ -1,0 +1,620 @@
+"""Public scorecards (no sign-in): the borough overview, a page per landlord and per commitment,
+the practice library, the methodology, earlier versions and the downloads; and the council
+admins' pages to publish, correct, set the licence and build the annual report.
+
+A published version never changes, so the body of each public page is rendered once per version
+and kept in the cache; the page around it (who is signed in, the security nonce) is fresh each
+time.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from residentvoice.assessment.models import AssessmentCycle, Stage
+from residentvoice.core.forms import form_errors_from
+from residentvoice.core.permissions import permission_required
+
+from . import charts, forms, opendata, selectors, services, tables
+from .links import scorecard_url
+from .models import Publication, ReportBuild, ReportStatus, ReportText
+
+FRAGMENT_SECONDS = 60 * 60 * 24
+REPORT_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "zip": "application/zip",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _publication(request: HttpRequest, year: str, version: int | None = None) -> Publication:
+    if version is None:
+        publication = selectors.publication_latest(year, user=request.user)
+    else:
+        publication = selectors.publication_version(year, version, user=request.user)
+    if publication is None:
+        raise Http404("No published results for that year")
+    return publication
+
+
+def _fragment(publication: Publication, key: str, build: Callable[[], str]) -> str:
+    """The body of a page for one published version, rendered once and then read from the cache.
+    The key carries the moment the version was made, so a new version never meets an old body."""
+    stamp = publication.published_at.timestamp()
+    cache_key = f"publication:{publication.pk}:{stamp}:{key}"
+    body = cache.get(cache_key)
+    if body is None:
+        body = build()
+        cache.set(cache_key, body, FRAGMENT_SECONDS)
+    return body
+
+
+def _page(request: HttpRequest, publication: Publication, version: int | None) -> dict[str, Any]:
+    """What every scorecard page shows around its body: years, versions, embargo and demo notes."""
+    newest = None
+    if version is not None:
+        newest = Publication.objects.filter(cycle_id=publication.cycle_id).aggregate(
+            Max("version")
+        )["version__max"]
+    return {
+        "publication": publication,
+        "version": version,
+        "newest_version": newest,
+        "years": selectors.published_years(user=request.user),
+        "is_preview": publication.is_embargoed,
+    }
+
+
+def _download(
+    publication: Publication, data: list[tables.Table], fmt: str, name: str
+) -> HttpResponse:
+    suffix = f"-v{publication.version}" if publication.version > 1 else ""
+    filename = f"{name}-{publication.reporting_year}{suffix}.{fmt}"
+    if fmt == "csv":
+        content = tables.to_csv(data[0], publication)
+    else:
+        content = tables.to_xlsx(data, publication, services.publication_settings_get())
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _query(request: HttpRequest, *keys: str) -> str:
+    params = {key: request.GET[key] for key in keys if request.GET.get(key)}
+    return f"?{urlencode(params)}" if params else ""
+
+
+def _downloads(
+    publication: Publication,
+    version: int | None,
+    name: str,
+    label: str,
+    *args: Any,
+    query: str = "",
+) -> dict[str, Any]:
+    """Where to download a page's figures, with the licence they are published under."""
+    return {
+        "downloads": {
+            "label": label,
+            "csv": scorecard_url(name, publication, version, *args, "csv") + query,
+            "xlsx": scorecard_url(name, publication, version, *args, "xlsx") + query,
+        },
+        "licence": services.publication_settings_get(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The borough overview
+
+
+def _filters(request: HttpRequest, publication: Publication) -> tuple[Any, int | None, str]:
+    form = forms.OverviewFilterForm(request.GET if request.GET else None, publication=publication)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["commitment"], form.cleaned_data["size"]
+    return form, None, ""
+
+
+def _overview_body(
+    publication: Publication, commitment: int | None, size: str, version: Any
+) -> str:
+    view = selectors.overview(publication, commitment=commitment, size_band=size)
+    summary = tables.overview_tables(view)[1]
+    median = publication.headline.get("median_share_met")
+    chart = charts.share_by_landlord(
+        [(row.landlord.landlord_name, row.landlord.share_met) for row in view.rows],
+        median,
+        "Bar chart of each landlord's share of commitments met or exceeded; the figures are in "
+        "the table below it.",
+    )
+    return render_to_string(
+        "publication/fragments/overview.html",
+        {
+            "publication": publication,
+            "view": view,
+            "summary": summary,
+            "chart": chart,
+            "version": version,
+            "rating_count": len(publication.ratings),
+        },
+    )
+
+
+def overview(
+    request: HttpRequest, year: str | None = None, version: int | None = None
+) -> HttpResponse:
+    if year is None:
+        years = selectors.published_years(user=request.user)
+        if not years:
+            return render(request, "publication/none.html", {"years": []})
+        year = years[0]
+    publication = _publication(request, year, version)
+    form, commitment, size = _filters(request, publication)
+    body = _fragment(
+        publication,
+        f"overview:{commitment}:{size}:{version}",
+        lambda: _overview_body(publication, commitment, size, version),
+    )
+    return render(
+        request,
+        "publication/overview.html",
+        {
+            **_page(request, publication, version),
+            "form": form,
+            "body": body,
+            **_downloads(
+                publication,
+                version,
+                "overview-download",
+                "Ratings and shares for every landlord",
+                query=_query(request, "commitment", "size") if form.is_valid() else "",
+            ),
+        },
+    )
+
+
+def overview_download(
+    request: HttpRequest, year: str, fmt: str, version: int | None = None
+) -> HttpResponse:
+    publication = _publication(request, year, version)
+    _, commitment, size = _filters(request, publication)
+    view = selectors.overview(publication, commitment=commitment, size_band=size)
+    return _download(publication, tables.overview_tables(view), fmt, "scorecards-overview")
+
+
+# ---------------------------------------------------------------------------------------------
+# A landlord
+
+
+def _landlord_page(publication: Publication, slug: str) -> selectors.LandlordPage:
+    page = selectors.landlord_page(publication, slug)
+    if page is None:
+        raise Http404("That landlord is not in these results")
+    return page
+
+
+def _landlord_body(page: selectors.LandlordPage, version: Any) -> str:
+    name = page.landlord.landlord_name
+    chart = charts.share_by_year(
+        [(y.year, y.share_met) for y in page.history],
+        f"Bar chart of {name}'s share of commitments met or exceeded in each year; the figures "
+        "are in the table below it.",
+    )
+    return render_to_string(
+        "publication/fragments/landlord.html",
+        {
+            "publication": page.publication,
+            "page": page,
+            "chart": chart,
+            "history_table": tables.landlord_tables(page)[1],
+            "version": version,
+            "rating_count": len(page.publication.ratings),
+        },
+    )
+
+
+def landlord(
+    request: HttpRequest, year: str, slug: str, version: int | None = None
+) -> HttpResponse:
+    publication = _publication(request, year, version)
+    if not publication.landlords.filter(landlord_slug=slug).exists():
+        raise Http404("That landlord is not in these results")
+    body = _fragment(
+        publication,
+        f"landlord:{slug}:{version}",
+        lambda: _landlord_body(_landlord_page(publication, slug), version),
+    )
+    name = publication.landlords.filter(landlord_slug=slug).values_list("landlord_name", flat=True)[
+        0
+    ]
+    return render(
+        request,
+        "publication/landlord.html",
+        {
+            **_page(request, publication, version),
+            **_downloads(publication, version, "landlord-download", f"{name}'s ratings", slug),
+            "body": body,
+            "slug": slug,
+            "name": name,
+        },
+    )
+
+
+def landlord_download(
+    request: HttpRequest, year: str, slug: str, fmt: str, version: int | None = None
+) -> HttpResponse:
+    publication = _publication(request, year, version)
+    page = _landlord_page(publication, slug)
+    return _download(publication, tables.landlord_tables(page), fmt, f"scorecards-{slug}")
+
+
+# ---------------------------------------------------------------------------------------------
+# A commitment
+
+
+def _commitment_page(publication: Publication, number: int) -> selectors.CommitmentPage:
+    page = selectors.commitment_page(publication, number)
+    if page is None:
+        raise Http404("No such commitment in these results")
+    return page
+
+
+def commitment(
+    request: HttpRequest, year: str, number: int, version: int | None = None
+) -> HttpResponse:
+    publication = _publication(request, year, version)
+    found = next((c for c in publication.commitments if c["number"] == number), None)
+    if found is None:
+        raise Http404("No such commitment in these results")
+
+    def build() -> str:
+        page = _commitment_page(publication, number)
+        return render_to_string(
+            "publication/fragments/commitment.html",
+            {
+                "publication": publication,
+                "page": page,
+                "version": version,
+                "rating_count": len(publication.ratings),
+            },
+        )
+
+    body = _fragment(publication, f"commitment:{number}:{version}", build)
+    return render(
+        request,
+        "publication/commitment.html",
+        {
+            **_page(request, publication, version),
+            **_downloads(
+                publication, version, "commitment-download", "Every landlord's rating", number
+            ),
+            "body": body,
+            "commitment": found,
+        },
+    )
+
+
+def commitment_download(
+    request: HttpRequest, year: str, number: int, fmt: str, version: int | None = None
+) -> HttpResponse:
+    publication = _publication(request, year, version)
+    page = _commitment_page(publication, number)
+    return _download(
+        publication, tables.commitment_tables(page), fmt, f"scorecards-commitment-{number}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Practices, methodology, versions
+
+
+def practices(request: HttpRequest, year: str, version: int | None = None) -> HttpResponse:
+    publication = _publication(request, year, version)
+
+    def build() -> str:
+        library = selectors.practice_library(publication)
+        return render_to_string(
+            "publication/fragments/practices.html",
+            {"publication": publication, "library": library, "version": version},
+        )
+
+    body = _fragment(publication, f"practices:{version}", build)
+    return render(
+        request,
+        "publication/practices.html",
+        {
+            **_page(request, publication, version),
+            **_downloads(publication, version, "practices-download", "The practice library"),
+            "body": body,
+        },
+    )
+
+
+def practices_download(
+    request: HttpRequest, year: str, fmt: str, version: int | None = None
+) -> HttpResponse:
+    publication = _publication(request, year, version)
+    library = selectors.practice_library(publication)
+    return _download(publication, tables.practice_tables(library), fmt, "scorecards-practices")
+
+
+def methodology(request: HttpRequest, year: str, version: int | None = None) -> HttpResponse:
+    publication = _publication(request, year, version)
+    return render(
+        request,
+        "publication/methodology.html",
+        {
+            **_page(request, publication, version),
+            **_downloads(
+                publication, version, "methodology-download", "The rating scale and stages"
+            ),
+            "scale": tables.methodology_tables(publication)[0],
+            "stages": tables.methodology_tables(publication)[1],
+            "versions": selectors.publication_versions(publication),
+        },
+    )
+
+
+def methodology_download(
+    request: HttpRequest, year: str, fmt: str, version: int | None = None
+) -> HttpResponse:
+    publication = _publication(request, year, version)
+    return _download(
+        publication, tables.methodology_tables(publication), fmt, "scorecards-methodology"
+    )
+
+
+def versions(request: HttpRequest, year: str) -> HttpResponse:
+    publication = _publication(request, year)
+    return render(
+        request,
+        "publication/versions.html",
+        {
+            **_page(request, publication, None),
+            "versions": selectors.publication_versions(publication),
+        },
+    )
+
+
+def evidence_file(request: HttpRequest, year: str, evidence_id: int) -> HttpResponseBase:
+    """A public evidence file: served only while the newest published version holds it."""
+    publication = _publication(request, year)
+    published = publication.files.filter(evidence_id=evidence_id).first()
+    if published is None or not default_storage.exists(published.path):
+        raise Http404("No public evidence with that number in these results")
+    response = FileResponse(
+        default_storage.open(published.path, "rb"),
+        as_attachment=True,
+        filename=PurePosixPath(published.filename).name,
+        content_type=published.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Open data
+
+
+def data(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "publication/data.html",
+        {
+            "licence": services.publication_settings_get(),
+            "dictionary": opendata.DICTIONARY,
+            "publications": selectors.latest_public_versions(),
+            "years": selectors.published_years(user=request.user),
+        },
+    )
+
+
+def dataset(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every public year's newest version: JSON, or CSV files with a data dictionary in a zip."""
+    licence = services.publication_settings_get()
+    publications = selectors.latest_public_versions()
+    if fmt == "json":
+        content = opendata.dataset_json(publications, licence)
+    else:
+        content = opendata.dataset_zip(publications, licence)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="scorecards-dataset.{fmt}"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Council admins
+
+
+@permission_required("publication.publish")
+def manage(request: HttpRequest) -> HttpResponse:
+    from residentvoice.assessment.selectors import cycle_list
+
+    cycles = cycle_list()
+    by_cycle: dict[int, list[Publication]] = {}
+    for publication in Publication.objects.order_by("version"):
+        by_cycle.setdefault(publication.cycle_id, []).append(publication)
+    rows = [(cycle, by_cycle.get(cycle.pk, [])) for cycle in cycles]
+    return render(
+        request,
+        "publication/manage.html",
+        {"rows": rows, "ready": Stage.READY_TO_PUBLISH, "published": Stage.PUBLISHED},
+    )
+
+
+def _cycle_or_404(year: str) -> AssessmentCycle:
+    return get_object_or_404(AssessmentCycle, reporting_year=year)
+
+
+@permission_required("publication.publish")
+def publish(request: HttpRequest, year: str) -> HttpResponse:
+    cycle = _cycle_or_404(year)
+    form = forms.PublishForm(request.POST or None)
+    problems = services.publication_problems(cycle)
+    if request.method == "POST" and form.is_valid():
+        publish_at = form.cleaned_data["publish_at"]
+        try:
+            publication = services.cycle_publish(
+                cycle=cycle,
+                by=request.user,
+                publish_at=publish_at,
+                embargo_viewers=form.cleaned_data["embargo_viewers"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            when = timezone.localtime(publication.publish_at)
+            if publication.is_embargoed:
+                messages.success(
+                    request,
+                    f"The {year} results are published under embargo until "
+                    f"{when:%d %B %Y at %H:%M}.",
+                )
+            else:
+                messages.success(request, f"The {year} results are published.")
+            return redirect("publication:overview", year=year)
+    return render(
+        request,
+        "publication/publish.html",
+        {"cycle": cycle, "form": form, "problems": problems, "year": year},
+    )
+
+
+@permission_required("publication.correct")
+def correct(request: HttpRequest, year: str) -> HttpResponse:
+    publication = selectors.publication_latest(year, user=request.user)
+    if publication is None:
+        raise Http404("No published results for that year")
+    form = forms.CorrectionForm(request.POST or None, publication=publication)
+    if request.method == "POST" and form.is_valid():
+        try:
+            corrected = services.publication_correct(
+                publication=publication, by=request.user, **form.changes()
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(
+                request, f"Version {corrected.version} of the {year} results is published."
+            )
+            return redirect("publication:versions", year=year)
+    return render(
+        request,
+        "publication/correct.html",
+        {"publication": publication, "form": form, "year": year},
+    )
+
+
+@permission_required("publication.manage_settings")
+def publication_settings(request: HttpRequest) -> HttpResponse:
+    current = services.publication_settings_get()
+    form = forms.SettingsForm(
+        request.POST or None,
+        initial={
+            "licence_name": current.licence_name,
+            "licence_url": current.licence_url,
+            "attribution": current.attribution,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publication_settings_update(**form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, "The licence for published data is saved.")
+            return redirect("publication:manage")
+    return render(request, "publication/settings.html", {"form": form})
+
+
+@permission_required("publication.build_report")
+def report(request: HttpRequest, year: str) -> HttpResponse:
+    publication = selectors.publication_latest(year, user=request.user)
+    if publication is None:
+        raise Http404("No published results for that year")
+    text = ReportText.objects.filter(reporting_year=year).first()
+    text_form = forms.ReportTextForm(
+        request.POST if request.POST.get("action") == "text" else None,
+        initial={
+            "foreword": text.foreword if text else "",
+            "next_steps": text.next_steps if text else "",
+        },
+    )
+    build_form = forms.ReportBuildForm(
+        request.POST if request.POST.get("action") == "build" else None
+    )
+    if request.method == "POST" and text_form.is_bound and text_form.is_valid():
+        services.report_text_update(reporting_year=year, **text_form.cleaned_data)
+        messages.success(request, "The foreword and next steps are saved.")
+        return redirect("publication:report", year=year)
+    if request.method == "POST" and build_form.is_bound and build_form.is_valid():
+        try:
+            build = services.report_build_request(
+                reporting_year=year, format=build_form.cleaned_data["format"], by=request.user
+            )
+        except ValidationError as error:
+            form_errors_from(build_form, error)
+        else:
+            return redirect("publication:report-status", pk=build.pk)
+    return render(
+        request,
+        "publication/report.html",
+        {
+            "publication": publication,
+            "year": year,
+            "text_form": text_form,
+            "build_form": build_form,
+            "builds": ReportBuild.objects.filter(reporting_year=year)[:10],
+        },
+    )
+
+
+@permission_required("publication.build_report")
+def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    build = get_object_or_404(ReportBuild, pk=pk)
+    waiting = build.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+    stale = waiting and build.created_at < timezone.now() - datetime.timedelta(hours=1)
+    return render(
+        request,
+        "publication/report_status.html",
+        {"build": build, "waiting": waiting and not stale, "stale": stale},
+    )
+
+
+@permission_required("publication.build_report")
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    build = get_object_or_404(ReportBuild, pk=pk, status=ReportStatus.DONE)
+    if not build.file or not default_storage.exists(build.file.name or ""):
+        raise Http404("The report file is no longer there; build it again")
+    with build.file.open("rb") as handle:
+        content = handle.read()
+    response = HttpResponse(content, content_type=REPORT_TYPES[build.format])
+    response["Content-Disposition"] = (
+        f'attachment; filename="annual-report-{build.reporting_year}.{build.format}"'
+    )
+    return response

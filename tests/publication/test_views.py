@@ -1,0 +1,331 @@
+"""The public scorecard pages, their downloads, the open dataset, evidence files, embargo and
+versions; and the council admins' publishing pages."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from residentvoice.assessment.models import AssessmentCycle, Stage
+from residentvoice.assessment.services import cycle_stage
+from residentvoice.publication import services
+from residentvoice.publication.models import Publication, ReportBuild
+
+from .conftest import YEAR, move_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+def test_no_results_yet(client, db):
+    response = client.get(reverse("publication:index"))
+    assert response.status_code == 200
+    assert "No results have been published yet" in _text(response)
+
+
+def test_the_overview_shows_every_landlord_against_every_commitment(client, published):
+    response = client.get(reverse("publication:overview", args=[YEAR]))
+    assert response.status_code == 200
+    page = _text(response)
+    assert "Riverside Homes" in page
+    assert "Hillside Housing" in page
+    # Colour and words: each rating is a coloured tag with its label.
+    assert '<strong class="govuk-tag govuk-tag--red rv-rating">Not met</strong>' in page
+    assert '<strong class="govuk-tag govuk-tag--blue rv-rating">Exceeded</strong>' in page
+    assert "94.1%" in page
+    assert "+5.9 points" in page
+    assert "−5.9 points" in page
+    assert "Most improved" in page
+    assert "<svg" in page  # the chart, with its table
+    assert "Commitments met or exceeded by each landlord" in page
+    # /scorecards/ shows the newest year.
+    assert "Riverside Homes" in _text(client.get(reverse("publication:index")))
+
+
+def test_filters_work_without_javascript_and_bad_ones_never_fail(client, published):
+    page = _text(client.get(reverse("publication:overview", args=[YEAR]), {"size": "small"}))
+    assert "Hillside Housing" in page
+    assert '<th scope="row" class="govuk-table__header">Hillside Housing</th>' in page
+    assert '<th scope="row" class="govuk-table__header">Riverside Homes</th>' not in page
+    page = _text(client.get(reverse("publication:overview", args=[YEAR]), {"commitment": "3"}))
+    assert "Showing commitment 3" in page
+    assert "Commitment 4:" not in page
+    response = client.get(
+        reverse("publication:overview", args=[YEAR]), {"commitment": "x'; drop", "size": "huge"}
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in _text(response)
+    assert "Riverside Homes" in _text(response)
+
+
+def test_a_landlord_page_shows_ratings_evidence_residents_and_actions(client, published):
+    response = client.get(reverse("publication:landlord", args=[YEAR, "riverside"]))
+    assert response.status_code == 200
+    page = _text(response)
+    assert "Panels are resident-led and meet monthly." in page
+    assert "Panel terms of reference" in page
+    assert "Residents chair every panel meeting." in page
+    assert "The panel listened to us." in page
+    assert "3 residents answered: yes 1, partly 1, no 1" in page
+    assert "1 reality-check meeting with 12 residents" in page
+    assert "Recruit younger residents to the panel" in page
+    assert "<svg" in page
+    assert "commitments met or exceeded by year" in page
+    assert "2023-24" in page
+    evidence_id = published.files.get().evidence_id
+    assert reverse("publication:evidence", args=[YEAR, evidence_id]) in page
+    assert client.get(reverse("publication:landlord", args=[YEAR, "nobody"])).status_code == 404
+
+
+def test_a_commitment_page_compares_every_landlord(client, published):
+    page = _text(client.get(reverse("publication:commitment", args=[YEAR, 1])))
+    assert "Treating residents with respect" in page
+    assert "Riverside Homes" in page
+    assert "Partly met" in page
+    assert client.get(reverse("publication:commitment", args=[YEAR, 99])).status_code == 404
+
+
+def test_practices_methodology_and_versions(client, published):
+    assert client.get(reverse("publication:practices", args=[YEAR])).status_code == 200
+    page = _text(client.get(reverse("publication:methodology", args=[YEAR])))
+    assert "Exceeded" in page
+    assert "compared with the same landlord" in page
+    page = _text(client.get(reverse("publication:versions", args=[YEAR])))
+    assert "First publication" in page
+
+
+def test_an_unknown_year_is_not_found(client, published):
+    assert client.get(reverse("publication:overview", args=["2030-31"])).status_code == 404
+    assert client.get("/scorecards/2024-25/versions/7/").status_code == 404
+
+
+def test_every_view_downloads_as_csv_and_xlsx(client, published):
+    views = [
+        ("publication:overview-download", [YEAR]),
+        ("publication:landlord-download", [YEAR, "riverside"]),
+        ("publication:commitment-download", [YEAR, 1]),
+        ("publication:practices-download", [YEAR]),
+        ("publication:methodology-download", [YEAR]),
+    ]
+    for name, args in views:
+        response = client.get(reverse(name, args=[*args, "csv"]))
+        assert response.status_code == 200, name
+        assert response["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0][-1] == "Synthetic demonstration data"
+        response = client.get(reverse(name, args=[*args, "xlsx"]))
+        workbook = load_workbook(io.BytesIO(response.content))
+        assert workbook.sheetnames[0] == "About"
+        about = list(workbook["About"].iter_rows(values_only=True))
+        assert any("Open Government Licence v3.0" in str(row) for row in about)
+    response = client.get(reverse("publication:overview-download", args=[YEAR, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    riverside = next(row for row in rows if row[0] == "Riverside Homes")
+    assert riverside[1:4] == ["Met", "Exceeded", "Not met"]
+
+
+def test_the_whole_dataset_with_a_data_dictionary_and_licence(client, published):
+    response = client.get(reverse("publication:dataset", args=["zip"]))
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert {"results.csv", "landlords.csv", "data_dictionary.csv", "LICENCE.txt"} <= set(
+        archive.namelist()
+    )
+    assert "Open Government Licence v3.0" in archive.read("LICENCE.txt").decode()
+    results = list(csv.DictReader(io.StringIO(archive.read("results.csv").decode())))
+    years = {row["reporting_year"] for row in results}
+    assert years == {"2023-24", "2024-25"}
+    dictionary = list(csv.DictReader(io.StringIO(archive.read("data_dictionary.csv").decode())))
+    described = {(row["file"], row["column"]) for row in dictionary}
+    for name in archive.namelist():
+        if name.endswith(".csv") and name != "data_dictionary.csv":
+            header = archive.read(name).decode().splitlines()[0].split(",")
+            assert {(name, column) for column in header} <= described
+    document = json.loads(client.get(reverse("publication:dataset", args=["json"])).content)
+    assert document["licence"]["name"] == "Open Government Licence v3.0"
+    newest = document["years"][-1]
+    assert newest["reporting_year"] == YEAR
+    assert len(newest["results"]) == 2 * 17
+    assert client.get(reverse("publication:data")).status_code == 200
+
+
+def test_only_evidence_frozen_as_public_can_be_downloaded(client, published, ready, people):
+    from residentvoice.assessment.models import Evidence
+
+    public = published.files.get()
+    response = client.get(reverse("publication:evidence", args=[YEAR, public.evidence_id]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    private = Evidence.objects.get(title="Private draft file")
+    assert client.get(reverse("publication:evidence", args=[YEAR, private.pk])).status_code == 404
+    # Made public after publication: still not published, so still not downloadable.
+    Evidence.objects.filter(pk=private.pk).update(is_public=True)
+    assert client.get(reverse("publication:evidence", args=[YEAR, private.pk])).status_code == 404
+    services.publication_correct(
+        publication=published,
+        by=people["council_admin"],
+        note="The report named a resident.",
+        withdraw_evidence=[public.evidence_id],
+    )
+    assert (
+        client.get(reverse("publication:evidence", args=[YEAR, public.evidence_id])).status_code
+        == 404
+    )
+
+
+def test_embargo_preview_for_named_people_only(client, ready, people):
+    services.cycle_publish(
+        cycle=ready,
+        by=people["council_admin"],
+        publish_at=timezone.now() + datetime.timedelta(days=1),
+        embargo_viewers=[people["landlord_admin"]],
+    )
+    url = reverse("publication:landlord", args=[YEAR, "riverside"])
+    assert client.get(url).status_code == 404
+    document = json.loads(client.get(reverse("publication:dataset", args=["json"])).content)
+    assert [year["reporting_year"] for year in document["years"]] == ["2023-24"]
+    client.force_login(people["other_landlord_admin"])
+    assert client.get(url).status_code == 404
+    client.force_login(people["landlord_admin"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Embargoed preview" in _text(response)
+    client.force_login(people["council_admin"])
+    assert client.get(url).status_code == 200
+
+
+def test_corrected_results_and_earlier_versions(client, published, people):
+    services.publication_correct(
+        publication=published,
+        by=people["council_admin"],
+        note="Commitment 3 was misread.",
+        ratings={("riverside", 3): "met"},
+    )
+    page = _text(client.get(reverse("publication:overview", args=[YEAR])))
+    assert "corrected on" in page
+    assert "Commitment 3 was misread." in page
+    old = client.get("/scorecards/2024-25/versions/1/")
+    assert old.status_code == 200
+    assert "You are reading version 1" in _text(old)
+    old_landlord = _text(client.get("/scorecards/2024-25/versions/1/landlords/riverside/"))
+    assert "94.1%" in old_landlord
+    new_landlord = _text(client.get(reverse("publication:landlord", args=[YEAR, "riverside"])))
+    assert "100.0%" in new_landlord
+    versions = _text(client.get(reverse("publication:versions", args=[YEAR])))
+    assert "rating changed from Not met to Met" in versions
+
+
+def test_demo_results_say_they_are_synthetic(client, published):
+    AssessmentCycle.objects.filter(pk=published.cycle_id).update(is_demo=True)
+    Publication.objects.filter(pk=published.pk).update(is_demo=True)
+    cache.clear()
+    for url in [
+        reverse("publication:overview", args=[YEAR]),
+        reverse("publication:landlord", args=[YEAR, "riverside"]),
+        reverse("publication:commitment", args=[YEAR, 2]),
+        reverse("publication:practices", args=[YEAR]),
+        reverse("publication:methodology", args=[YEAR]),
+        reverse("publication:versions", args=[YEAR]),
+    ]:
+        assert "Synthetic demonstration data" in _text(client.get(url)), url
+
+
+# ---------------------------------------------------------------------------------------------
+# Council admins
+
+
+def test_an_admin_publishes_from_the_page(client, ready, people):
+    client.force_login(people["council_admin"])
+    page = _text(client.get(reverse("publication:manage")))
+    assert reverse("publication:publish", args=[YEAR]) in page
+    response = client.post(
+        reverse("publication:publish", args=[YEAR]),
+        {"publish_at": "", "embargo_viewers": "", "note": "Launch"},
+    )
+    assert response.status_code == 302
+    assert cycle_stage(ready) == Stage.PUBLISHED
+    assert Publication.objects.get(reporting_year=YEAR).note == "Launch"
+
+
+def test_the_publish_page_lists_what_is_missing(client, cycle, people, landlord):
+    move_to(cycle, Stage.MODERATION)
+    client.force_login(people["council_admin"])
+    page = _text(client.get(reverse("publication:publish", args=[YEAR])))
+    assert "These results cannot be published yet" in page
+    assert "Riverside Homes: commitment 1 has no moderated result" in page
+    response = client.post(reverse("publication:publish", args=[YEAR]), {"note": ""})
+    assert response.status_code == 200
+    assert not Publication.objects.exists()
+
+
+def test_embargo_viewers_must_have_accounts(client, ready, people):
+    client.force_login(people["council_admin"])
+    response = client.post(
+        reverse("publication:publish", args=[YEAR]),
+        {"publish_at": "2099-01-01T09:00", "embargo_viewers": "nobody@example.org"},
+    )
+    assert "No account has these addresses: nobody@example.org" in _text(response)
+    response = client.post(
+        reverse("publication:publish", args=[YEAR]),
+        {"publish_at": "2099-01-01T09:00", "embargo_viewers": "officer@example.org"},
+    )
+    assert response.status_code == 302
+    publication = Publication.objects.get(reporting_year=YEAR)
+    assert publication.is_embargoed
+    assert list(publication.embargo_viewers.all()) == [people["landlord_officer"]]
+
+
+def test_an_admin_corrects_from_the_page(client, published, people):
+    client.force_login(people["council_admin"])
+    url = reverse("publication:correct", args=[YEAR])
+    assert "Riverside Homes, commitment 3 (Not met)" in _text(client.get(url))
+    response = client.post(url, {"result": "riverside:3", "rating": "met", "note": ""})
+    assert "Say what the correction changes and why" in _text(response)
+    response = client.post(
+        url, {"result": "riverside:3", "rating": "met", "note": "Misread evidence."}
+    )
+    assert response.status_code == 302
+    assert Publication.objects.filter(cycle=published.cycle).count() == 2
+
+
+def test_an_admin_sets_the_licence(client, db, people):
+    client.force_login(people["council_admin"])
+    response = client.post(
+        reverse("publication:settings"),
+        {"licence_name": "CC BY 4.0", "licence_url": "https://example.org/licence"},
+    )
+    assert response.status_code == 302
+    assert services.publication_settings_get().licence_name == "CC BY 4.0"
+
+
+def test_the_report_page_saves_text_and_queues_a_build(client, published, people):
+    client.force_login(people["council_admin"])
+    url = reverse("publication:report", args=[YEAR])
+    response = client.post(
+        url, {"action": "text", "foreword": "Dear colleagues.", "next_steps": "More panels."}
+    )
+    assert response.status_code == 302
+    response = client.post(url, {"action": "build", "format": "json"})
+    build = ReportBuild.objects.get()
+    assert response["Location"] == reverse("publication:report-status", args=[build.pk])
+    page = _text(client.get(response["Location"]))
+    assert "Ready" in page
+    download = client.get(reverse("publication:report-download", args=[build.pk]))
+    data = json.loads(download.content)
+    assert data["foreword"] == ["Dear colleagues."]

@@ -299,7 +299,7 @@ TIMELINE_HIDDEN = {
 }
 
 
-def item_detail(item: AssessmentItem, *, private: bool) -> dict[str, Any]:
+def item_detail(item: AssessmentItem, *, private: bool, user: Any = None) -> dict[str, Any]:
     """Everything the item page shows beyond the item itself, in a fixed number of queries."""
     evidence = list(
         evidence_visible(True).filter(item=item).select_related("added_by").order_by("created_at")
@@ -310,7 +310,7 @@ def item_detail(item: AssessmentItem, *, private: bool) -> dict[str, Any]:
         "reply_evidence": [e for e in evidence if e.for_reply],
         "actions": list(item.actions.all()),
         "requests": list(item.evidence_requests.select_related("requested_by")),
-        "reality": reality_counts([item.pk]).get(item.pk, Counter()),
+        "reality": reality_summary([item.pk], user=user)[item.pk],
         "private": private,
     }
 

@@ -143,7 +143,7 @@ def _item_page(request: HttpRequest, item: AssessmentItem, **bound: Any) -> Http
         for name, make in blank.items()
         if needed[name] or name in bound
     }
-    detail = selectors.item_detail(item, private=private)
+    detail = selectors.item_detail(item, private=private, user=user)
     context.update(
         {
             "cycle": cycle,

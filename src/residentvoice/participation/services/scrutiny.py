@@ -342,6 +342,7 @@ def topic_round_decide(
     decided_by: Any,
     note: str = "",
     review_type: str = ReviewType.IN_DEPTH,
+    at: datetime.datetime | None = None,
 ) -> Review:
     """The panel chooses a topic (usually, not always, the most voted) and starts a review."""
     if round.decided_at is not None:
@@ -349,7 +350,7 @@ def topic_round_decide(
     if proposal.round_id != round.pk or proposal.is_hidden:
         raise ValidationError({"proposal": "Choose one of this round's topics."})
     round.chosen = proposal
-    round.decided_at = timezone.now()
+    round.decided_at = at or timezone.now()
     round.decided_by = decided_by
     round.decision_note = note.strip()
     round.save()
@@ -360,6 +361,7 @@ def topic_round_decide(
         scope=proposal.description,
         topic=proposal,
         started_by=decided_by,
+        at=at,
     )
     notification_send(
         users=_round_participants(round),
@@ -408,6 +410,7 @@ def review_create(
     started_by: Any = None,
     topic: TopicProposal | None = None,
     is_synthetic: bool = False,
+    at: datetime.datetime | None = None,
 ) -> Review:
     errors = {}
     if not title.strip():
@@ -425,9 +428,9 @@ def review_create(
         title=title.strip(),
         review_type=review_type,
         scope=scope.strip(),
-        is_synthetic=is_synthetic,
+        is_synthetic=is_synthetic or panel.is_synthetic,  # a made-up panel's reviews are too
     )
-    _stage_append(review, ReviewStage.SCOPING, by=started_by, note="Review started")
+    _stage_append(review, ReviewStage.SCOPING, by=started_by, note="Review started", at=at)
     return review
 
 
@@ -490,7 +493,7 @@ def review_stage_move(
 ) -> Review:
     """Move a review on (or back) one stage, checking what each stage needs first."""
     review = (
-        Review.objects.select_for_update()
+        Review.objects.select_for_update(of=("self",))
         .select_related("current_stage", "panel")
         .get(pk=review.pk)
     )

@@ -100,6 +100,7 @@ def _load_person(
 def demo_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
     from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
     from residentvoice.demo.participation import demo_participation_load
+    from residentvoice.demo.tsm import demo_tsm_load
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     result = DemoLoadResult()
@@ -120,6 +121,7 @@ def demo_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
     result.people = len(data["people"])
     loaded = charter_load(path=DEFAULT_CHARTER_PATH)
     result.charter = str(loaded)
+    result.created.extend(demo_tsm_load().created)  # the regulator's real 2023-24 figures
     # Synthetic consultations and scrutiny for RHP and PA Housing, labelled as such.
     result.created.extend(demo_participation_load(landlords=landlords, password=data["password"]))
     return result

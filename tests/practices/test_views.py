@@ -205,3 +205,9 @@ def test_staff_find_the_library_from_their_account(client, people, charter, role
     client.force_login(people[role])
     page = client.get(reverse("accounts:home")).content.decode()
     assert (reverse("practices:list") in page) is linked
+
+
+def test_council_admins_read_who_changed_a_practice(client, people, own):
+    client.force_login(people["council_admin"])
+    page = client.get(reverse("core:history"), {"kind": "practices"}).content.decode()
+    assert "Riverside tea and talk" in page

@@ -25,6 +25,7 @@ HISTORY_SOURCES: dict[str, tuple[str, ...]] = {
         "charter.StandardFramework",
         "charter.StandardItem",
     ),
+    "practices": ("practices.Practice",),
 }
 _CHANGE = {"+": "Created", "~": "Changed", "-": "Deleted"}
 

@@ -103,3 +103,21 @@ def test_openapi_describes_the_tsm_endpoints(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/tsm/values" in schema["paths"]
     assert "/api/v1/tsm/benchmarks" in schema["paths"]
+
+
+def test_peer_options_come_from_the_release_in_a_sensible_order(db, tmp_path):
+    from residentvoice.tsm.models import LandlordReturn
+    from residentvoice.tsm.selectors import tsm_peer_options
+
+    release = tsm_release_import(path=build_workbook(tmp_path / "r.xlsx", year_start=2050)).release
+    bands = ["5,000-40,000", ">40000", "<5,000"]
+    for landlord_return, band in zip(
+        LandlordReturn.objects.filter(release=release), bands, strict=True
+    ):
+        landlord_return.size_band = band
+        landlord_return.region = "North"
+        landlord_return.save()
+    options = tsm_peer_options(release=release)
+    assert options.size_bands == ["<5,000", "5,000-40,000", ">40000"]
+    assert options.regions == ["North"]
+    assert options.landlord_types == ["PRP"]

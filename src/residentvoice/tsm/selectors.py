@@ -860,9 +860,12 @@ def tsm_peer_options(*, release: TsmRelease) -> PeerOptions:
         types.add(kind)
 
     def band_order(band: str) -> tuple[float, str]:
-        # "<5,000", "5,000-40,000", "40,000+": order by the first number in the band.
+        # "<5,000", "5,000-40,000", ">40000": by the first number, "under" before "from".
         digits = "".join(ch for ch in band.split("-")[0] if ch.isdigit())
-        return (float(digits) if digits else float("inf"), band)
+        if not digits:
+            return (float("inf"), band)
+        shift = -0.5 if band.startswith("<") else 0.5 if band.startswith((">", "over")) else 0
+        return (float(digits) + shift, band)
 
     return PeerOptions(
         size_bands=sorted((b for b in bands if b), key=band_order),

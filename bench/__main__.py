@@ -126,6 +126,9 @@ def main() -> int:
                 f"queries {queries_20} -> {queries}",
             }
         )
+    from bench import participation as participation_bench
+
+    results += participation_bench.run()  # 200 residents at once, on PostgreSQL behind gunicorn
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     width = max(len(r["name"]) for r in results)
     print(f"{'figure':<{width}}  {'value':>9}  {'baseline':>9}  {'ratio':>6}")

@@ -99,6 +99,7 @@ def _load_person(
 @transaction.atomic
 def demo_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
     from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
+    from residentvoice.demo.assessment import assessment_demo_load
     from residentvoice.demo.participation import demo_participation_load
     from residentvoice.demo.tsm import demo_tsm_load
 
@@ -124,4 +125,6 @@ def demo_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
     result.created.extend(demo_tsm_load().created)  # the regulator's real 2023-24 figures
     # Synthetic consultations and scrutiny for RHP and PA Housing, labelled as such.
     result.created.extend(demo_participation_load(landlords=landlords, password=data["password"]))
+    # Synthetic charter assessments: 2022-23 and 2023-24 ready to publish, 2024-25 in review.
+    result.created.extend(assessment_demo_load(landlords=list(landlords.values())))
     return result

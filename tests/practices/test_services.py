@@ -146,3 +146,36 @@ def test_withdrawing_approval(charter, people):
     practice.refresh_from_db()
     assert practice.is_public is False
     assert practice.approved_by is None
+
+
+def test_a_landlord_change_keeps_the_landlords_the_council_named(
+    charter, people, landlord, other_landlord
+):
+    practice = record(people["landlord_admin"])
+    practice_update(
+        practice=practice,
+        by=people["council_admin"],
+        title=practice.title,
+        description=practice.description,
+        commitments=[commitment(3)],
+        landlords=[landlord, other_landlord],
+    )
+    practice_update(
+        practice=practice,
+        by=people["landlord_officer"],
+        title="Mystery shoppers, renamed",
+        description=practice.description,
+        commitments=[commitment(3)],
+    )
+    practice.refresh_from_db()
+    assert practice.title == "Mystery shoppers, renamed"
+    assert set(practice.landlords.all()) == {landlord, other_landlord}
+    with pytest.raises(ValidationError, match="Only the council can change which landlords"):
+        practice_update(
+            practice=practice,
+            by=people["landlord_officer"],
+            title=practice.title,
+            description=practice.description,
+            commitments=[commitment(3)],
+            landlords=[landlord],
+        )

@@ -52,8 +52,12 @@ def _cleaned(
     evidence: str,
     evidence_url: str,
     how_residents_involved: str,
+    current: list[Landlord] | None = None,
 ) -> tuple[dict[str, str], list[Commitment], list[Landlord], Landlord | None]:
-    """Check everything before anything is written; every problem is reported at once."""
+    """Check everything before anything is written; every problem is reported at once.
+
+    Landlord staff name no landlords: a new practice is their own landlord's, and a practice
+    being changed keeps the landlords it names (only the council changes those)."""
     recorder = _recording_landlord(by)
     text = {
         "title": title.strip(),
@@ -65,7 +69,7 @@ def _cleaned(
     commitments = list(commitments)
     landlords = list(landlords)
     if recorder is not None and not landlords:
-        landlords = [recorder]
+        landlords = [recorder] if current is None else current
     errors: dict[str, str] = {}
     if not text["title"]:
         errors["title"] = "Give the practice a title."
@@ -77,6 +81,9 @@ def _cleaned(
         errors["commitments"] = "Choose at least one commitment the practice helps to meet."
     if not landlords:
         errors["landlords"] = "Choose at least one landlord that does this."
+    elif recorder is not None and current is not None:
+        if {landlord.pk for landlord in landlords} != {landlord.pk for landlord in current}:
+            errors["landlords"] = "Only the council can change which landlords do this."
     elif recorder is not None and any(landlord.pk != recorder.pk for landlord in landlords):
         errors["landlords"] = (
             f"You can record practices for {recorder.name} only. Ask the council to record a "
@@ -152,6 +159,7 @@ def practice_update(
         evidence=evidence,
         evidence_url=evidence_url,
         how_residents_involved=how_residents_involved,
+        current=list(practice.landlords.all()),
     )
     with transaction.atomic():
         practice = Practice.objects.select_for_update().get(pk=practice.pk)

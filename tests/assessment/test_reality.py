@@ -594,3 +594,12 @@ def test_residents_find_the_page_from_their_account(client, open_cycle, people):
     client.force_login(people["landlord_officer"])
     page = client.get(reverse("accounts:home")).content.decode()
     assert reverse("assessment:reality-checks-current") not in page
+
+
+def test_council_staff_find_the_reality_checks_from_the_cycle_page(client, open_cycle, people):
+    client.force_login(people["council_officer"])
+    page = client.get(reverse("assessment:cycle", kwargs={"year": YEAR})).content.decode()
+    assert url("reality-overview") in page
+    client.force_login(people["landlord_admin"])
+    page = client.get(reverse("assessment:cycle", kwargs={"year": YEAR})).content.decode()
+    assert url("reality-overview") not in page

@@ -129,6 +129,9 @@ def main() -> int:
     from bench import participation as participation_bench
 
     results += participation_bench.run()  # 200 residents at once, on PostgreSQL behind gunicorn
+    from bench import tsm as tsm_bench
+
+    results += tsm_bench.run()  # Tenant Satisfaction Measures, in their own processes
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     width = max(len(r["name"]) for r in results)
     print(f"{'figure':<{width}}  {'value':>9}  {'baseline':>9}  {'ratio':>6}")

@@ -10,6 +10,8 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 STATIC_BUILD := var/build/static
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="" runs it in one process.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test install install-dev frontend lint typecheck pytest bench requirements worker serve demo clean
 

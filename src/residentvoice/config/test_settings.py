@@ -1,4 +1,8 @@
-"""Test overrides: fast hashing, mail kept in memory, tasks run at once, no manifest for statics."""
+"""Test overrides: fast hashing, mail kept in memory, tasks run at once, no manifest for statics,
+uploads in a temporary folder."""
+
+import tempfile
+from pathlib import Path
 
 from .settings import *  # noqa: F403
 from .settings import STORAGES
@@ -11,3 +15,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEMO_MODE = False
+# Uploaded files go to a folder of their own per test process, never into the working copy.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="residentvoice-test-media-"))

@@ -314,14 +314,17 @@ def test_an_admin_sets_the_licence(client, db, people):
     assert services.publication_settings_get().licence_name == "CC BY 4.0"
 
 
-def test_the_report_page_saves_text_and_queues_a_build(client, published, people):
+def test_the_report_page_saves_text_and_queues_a_build(
+    client, published, people, django_capture_on_commit_callbacks
+):
     client.force_login(people["council_admin"])
     url = reverse("publication:report", args=[YEAR])
     response = client.post(
         url, {"action": "text", "foreword": "Dear colleagues.", "next_steps": "More panels."}
     )
     assert response.status_code == 302
-    response = client.post(url, {"action": "build", "format": "json"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "build", "format": "json"})
     build = ReportBuild.objects.get()
     assert response["Location"] == reverse("publication:report-status", args=[build.pk])
     page = _text(client.get(response["Location"]))
@@ -329,3 +332,22 @@ def test_the_report_page_saves_text_and_queues_a_build(client, published, people
     download = client.get(reverse("publication:report-download", args=[build.pk]))
     data = json.loads(download.content)
     assert data["foreword"] == ["Dear colleagues."]
+
+
+def test_the_status_page_refreshes_itself_until_the_report_is_ready(client, published, people):
+    client.force_login(people["council_admin"])
+    build = ReportBuild.objects.create(reporting_year=YEAR, format="pdf")
+    page = _text(client.get(reverse("publication:report-status", args=[build.pk])))
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "refresh it now" in page
+    assert client.get(reverse("publication:report-download", args=[build.pk])).status_code == 404
+
+
+def test_a_failed_build_says_why(db, people):
+    from residentvoice.publication.tasks import report_build_task
+
+    build = ReportBuild.objects.create(reporting_year="2031-32", format="pdf")
+    report_build_task.call(build.pk)
+    build.refresh_from_db()
+    assert build.status == "failed"
+    assert "No results have been published for 2031-32" in build.error

@@ -15,9 +15,34 @@ from django.utils.safestring import SafeString, mark_safe
 BLUE = "#1d70b8"
 DARK = "#0b0c0c"
 GREY = "#505a5f"
-# Lowest to highest on the rating scale (GOV.UK palette); "not applicable" is grey.
-RATING_COLOURS = ["#d4351c", "#f47738", "#00703c", "#28a197", "#1d70b8", "#4c2c92"]
 FONT = "Arial, Helvetica, sans-serif"
+
+# GOV.UK colours from the lowest rating to the highest, by the number of ratings on a scale. Pages
+# show them as tag colours, charts as fills; "not applicable" is grey.
+TAG_COLOURS = {
+    1: ["green"],
+    2: ["red", "green"],
+    3: ["red", "yellow", "green"],
+    4: ["red", "orange", "green", "blue"],
+    5: ["red", "orange", "yellow", "green", "blue"],
+}
+HEX = {
+    "red": "#d4351c",
+    "orange": "#f47738",
+    "yellow": "#ffdd00",
+    "green": "#00703c",
+    "turquoise": "#28a197",
+    "blue": "#1d70b8",
+    "grey": "#b1b4b6",
+}
+
+
+def rating_colour(rank: int | None, count: int) -> str:
+    """The colour name of a rating, by its place on a scale of `count` ratings."""
+    if rank is None:
+        return "grey"
+    colours = TAG_COLOURS.get(count, ["red", "orange", "yellow", "green", "turquoise", "blue"])
+    return colours[min(rank, len(colours) - 1)]
 
 
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -101,9 +126,10 @@ def ratings_by_commitment(rows: list[dict[str, Any]], ratings: list[str], label:
         for rating in ratings
         if row["counts"].get(rating, 0)
     ]
+    scale = [r for r in ratings if r != "Not applicable"]
     colours = [
-        "#b1b4b6" if rating == "Not applicable" else RATING_COLOURS[min(i, len(RATING_COLOURS) - 1)]
-        for i, rating in enumerate(ratings)
+        HEX[rating_colour(None if r == "Not applicable" else scale.index(r), len(scale))]
+        for r in ratings
     ]
     chart = (
         alt.Chart(alt.Data(values=data))

@@ -314,13 +314,13 @@ def report_text_update(*, reporting_year: str, foreword: str, next_steps: str) -
 
 def report_build_request(*, reporting_year: str, format: str, by: Any) -> ReportBuild:
     """Queue the annual report for a published year; a background task builds it."""
-    from .report import ReportUnavailable, report_publication
+    from .report import ReportUnavailableError, report_publication
 
     if format not in ReportFormat.values:
         raise ValidationError({"format": "Choose PDF, HTML, XLSX or JSON."})
     try:
         report_publication(reporting_year, user=by)
-    except ReportUnavailable as error:
+    except ReportUnavailableError as error:
         raise ValidationError(str(error)) from error
     with transaction.atomic():
         build = ReportBuild.objects.create(

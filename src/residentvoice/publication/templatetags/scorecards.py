@@ -11,25 +11,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import tables
+from ..charts import rating_colour
 from ..links import scorecard_url as _scorecard_url
 
 register = template.Library()
-
-# GOV.UK tag colours from the lowest rating to the highest, by the number of ratings on a scale.
-TAG_COLOURS = {
-    1: ["green"],
-    2: ["red", "green"],
-    3: ["red", "yellow", "green"],
-    4: ["red", "orange", "green", "blue"],
-    5: ["red", "orange", "yellow", "green", "blue"],
-}
-
-
-def rating_colour(rank: int | None, count: int) -> str:
-    if rank is None:
-        return "grey"
-    colours = TAG_COLOURS.get(count, ["red", "orange", "yellow", "green", "turquoise", "blue"])
-    return colours[min(rank, len(colours) - 1)]
 
 
 @register.simple_tag(takes_context=True)
@@ -109,3 +94,9 @@ def cell(value: Any) -> Any:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def short_for(key: list[dict[str, str]], label: str) -> str:
+    """The short form of a rating in the report's matrix key."""
+    return next((row["short"] for row in key if row["label"] == label), label)

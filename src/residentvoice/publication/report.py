@@ -1,0 +1,580 @@
+"""The annual report to full Council, built from a year's published results.
+
+`report_data` gathers every figure once, as plain data, in a fixed number of queries. The JSON is
+that data; the XLSX lays the same data out in sheets; the HTML renders it through one template,
+and the PDF is WeasyPrint's rendering of that same HTML (tagged, PDF/UA-1). So every format
+carries the same figures. Charts are SVG, each followed by a table of its figures.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from residentvoice.organisations.selectors import council_current
+
+from . import charts
+from .models import LandlordResult, Publication, ReportText, SizeBand
+from .snapshot import NOT_APPLICABLE
+from .tables import DEMO_NOTE, change_text, share_text
+
+Progress = Callable[[int, int, str], None]
+FORMATS = ("pdf", "html", "xlsx", "json")
+
+
+class ReportUnavailableError(Exception):
+    """There is no published result the report could be built from."""
+
+
+def report_publication(
+    year: str, *, user: Any = None, include_embargoed: bool = False
+) -> Publication:
+    """The newest published version for `year`, or a clear reason why there is none."""
+    publication = Publication.objects.filter(reporting_year=year).order_by("-version").first()
+    if publication is None:
+        raise ReportUnavailableError(
+            f"No results have been published for {year}, so there is no annual report to "
+            "build. Publish the year's results first."
+        )
+    may_preview = user is not None and user.has_perm("publication.view_publication", publication)
+    if publication.is_embargoed and not (include_embargoed or may_preview):
+        when = timezone.localtime(publication.publish_at)
+        raise ReportUnavailableError(
+            f"The {year} results are under embargo until {when:%d %B %Y %H:%M}. Build the "
+            "report after then, or ask for an embargoed preview."
+        )
+    return publication
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"\n\s*\n", text or "") if part.strip()]
+
+
+def _f(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _abbreviations(labels: list[str]) -> dict[str, str]:
+    """Short forms of the ratings for the wide matrix (initials, made unique), with a key."""
+    short: dict[str, str] = {}
+    for label in labels:
+        initials = "".join(word[0] for word in label.split() if word).upper() or label
+        candidate, n = initials, 1
+        while candidate in short.values():
+            n += 1
+            candidate = f"{initials}{n}"
+        short[label] = candidate
+    return short
+
+
+def report_data(publication: Publication, *, progress: Progress | None = None) -> dict[str, Any]:
+    """Every figure in the report, as plain data (about ten queries however many landlords)."""
+    tick = progress or (lambda done, total, step: None)
+    tick(0, 100, "Reading the published results")
+    council = council_current()
+    text = ReportText.objects.filter(reporting_year=publication.reporting_year).first()
+    landlords = list(publication.landlords.order_by("order", "landlord_name"))
+    results = list(publication.results.order_by("landlord__order", "commitment_number"))
+    by_landlord: dict[int, list[Any]] = {}
+    for result in results:
+        by_landlord.setdefault(result.landlord_id, []).append(result)
+    now = timezone.now()
+    earlier = (
+        LandlordResult.objects.filter(
+            publication__reporting_year__lt=publication.reporting_year,
+            publication__publish_at__lte=now,
+            landlord_slug__in=[row.landlord_slug for row in landlords],
+        )
+        .select_related("publication")
+        .only("landlord_slug", "share_met", "publication__reporting_year", "publication__version")
+        .order_by("publication__reporting_year", "publication__version")
+    )
+    history: dict[str, dict[str, float | None]] = {}
+    for row in earlier:
+        history.setdefault(row.landlord_slug, {})[row.publication.reporting_year] = _f(
+            row.share_met
+        )
+    borough: dict[str, Publication] = {}
+    for earlier_publication in Publication.objects.filter(
+        reporting_year__lt=publication.reporting_year, publish_at__lte=now
+    ).order_by("reporting_year", "version"):
+        borough[earlier_publication.reporting_year] = earlier_publication
+    previous = borough.get(publication.previous_year)
+    headline = publication.headline
+    commitments = publication.commitments
+    labels = [r["label"] for r in publication.ratings]
+    if any(r.not_applicable for r in results):
+        labels.append(NOT_APPLICABLE)
+    short = _abbreviations(labels)
+    tick(10, 100, "Working out the figures")
+
+    landlord_sections = []
+    for landlord in landlords:
+        rows = by_landlord.get(landlord.pk, [])
+        answers = {"yes": 0, "partly": 0, "no": 0, "dont_know": 0}
+        comments, actions, sessions, session_residents = [], [], 0, 0
+        for row in rows:
+            for key, count in row.residents.get("answers", {}).items():
+                answers[key] = answers.get(key, 0) + count
+            comments += [
+                {"commitment": row.commitment_number, "text": c["text"]}
+                for c in row.residents.get("comments", [])
+            ]
+            sessions += row.residents.get("sessions", 0)
+            session_residents += row.residents.get("session_residents", 0)
+            actions += [
+                {
+                    "commitment": row.commitment_number,
+                    "description": a["description"],
+                    "owner": a["owner"],
+                    "target_date": a["target_date"],
+                    "status": a["status_label"],
+                }
+                for a in row.actions
+            ]
+        years = dict(history.get(landlord.landlord_slug, {}))
+        years[publication.reporting_year] = _f(landlord.share_met)
+        landlord_sections.append(
+            {
+                "name": landlord.landlord_name,
+                "slug": landlord.landlord_slug,
+                "type": landlord.landlord_type,
+                "size": str(SizeBand(landlord.size_band).label),
+                "borough_homes": landlord.borough_homes,
+                "assessed": landlord.assessed,
+                "met": landlord.met,
+                "not_applicable": landlord.not_applicable,
+                "share_met": _f(landlord.share_met),
+                "previous_share_met": _f(landlord.previous_share_met),
+                "change": _f(landlord.change),
+                "most_improved": landlord.is_most_improved,
+                "ratings": [
+                    {
+                        "commitment": row.commitment_number,
+                        "title": row.commitment_title,
+                        "rating": row.rating_label,
+                        "points": row.points,
+                        "previous": row.previous_label,
+                        "change": row.change,
+                        "rationale": row.rationale,
+                    }
+                    for row in rows
+                ],
+                "residents": {
+                    **answers,
+                    "answered": sum(answers.values()),
+                    "comments": len(comments),
+                    "meetings": sessions,
+                    "meeting_residents": session_residents,
+                },
+                "comments": comments,
+                "actions": actions,
+                "history": [{"year": y, "share_met": s} for y, s in sorted(years.items())],
+                "participation_measures": landlord.participation_measures,
+            }
+        )
+    per_commitment = []
+    previous_per = {
+        row["number"]: row
+        for row in (previous.headline.get("per_commitment", []) if previous else [])
+    }
+    for commitment, summary in zip(commitments, headline.get("per_commitment", []), strict=False):
+        counts = dict.fromkeys(labels, 0)
+        for result in results:
+            if result.commitment_number == commitment["number"]:
+                counts[result.rating_label] = counts.get(result.rating_label, 0) + 1
+        before = previous_per.get(commitment["number"])
+        per_commitment.append(
+            {
+                "number": commitment["number"],
+                "title": commitment["title"],
+                "assessed": summary["assessed"],
+                "met": summary["met"],
+                "share_met": summary["share_met"],
+                "previous_share_met": before["share_met"] if before else None,
+                "counts": counts,
+            }
+        )
+    borough_history = [
+        {"year": year, "median_share_met": p.headline.get("median_share_met")}
+        for year, p in sorted(borough.items())
+    ] + [
+        {
+            "year": publication.reporting_year,
+            "median_share_met": headline.get("median_share_met"),
+        }
+    ]
+    foreword = _paragraphs(text.foreword) if text else []
+    next_steps = _paragraphs(text.next_steps) if text else []
+    return {
+        "title": f"Resident participation charter: annual report {publication.reporting_year}",
+        "council": council.name if council else "",
+        "reporting_year": publication.reporting_year,
+        "version": publication.version,
+        "published_on": publication.published_at.date().isoformat(),
+        "synthetic": publication.is_demo,
+        "synthetic_note": DEMO_NOTE if publication.is_demo else "",
+        "foreword": foreword,
+        "foreword_written": bool(foreword),
+        "next_steps": next_steps,
+        "next_steps_written": bool(next_steps),
+        "charter": {
+            "name": publication.charter.get("name", ""),
+            "version": publication.charter.get("version"),
+            "commitments": [
+                {"number": c["number"], "title": c["title"], "text": c["text"]} for c in commitments
+            ],
+            "ratings": [
+                {
+                    "label": r["label"],
+                    "points": r["points"],
+                    "meets": r["meets"],
+                    "description": r["description"],
+                    "short": short.get(r["label"], r["label"]),
+                    "rank": r["rank"],
+                }
+                for r in publication.ratings
+            ],
+        },
+        "headline": {
+            "landlords": headline.get("landlords", 0),
+            "commitments": headline.get("commitments", 0),
+            "assessed": headline.get("assessed", 0),
+            "met": headline.get("met", 0),
+            "share_met": headline.get("share_met"),
+            "median_share_met": headline.get("median_share_met"),
+            "previous_year": publication.previous_year,
+            "previous_median_share_met": headline.get("previous_median_share_met"),
+            "median_change": headline.get("median_change"),
+            "most_improved": headline.get("most_improved", []),
+            "improved": headline.get("improved", 0),
+            "declined": headline.get("declined", 0),
+            "rating_counts": headline.get("rating_counts", []),
+        },
+        "matrix": {
+            "commitments": [c["number"] for c in commitments],
+            "key": [{"short": short[label], "label": label} for label in labels],
+            "rows": [
+                {
+                    "landlord": section["name"],
+                    "ratings": [r["rating"] for r in section["ratings"]],
+                    "share_met": section["share_met"],
+                    "change": section["change"],
+                }
+                for section in landlord_sections
+            ],
+        },
+        "landlords": landlord_sections,
+        "per_commitment": per_commitment,
+        "changes": {
+            "previous_year": publication.previous_year,
+            **headline.get("changes", {}),
+            "improved": [
+                {"name": s["name"], "change": s["change"]}
+                for s in landlord_sections
+                if s["change"] is not None and s["change"] > 0
+            ],
+            "declined": [
+                {"name": s["name"], "change": s["change"]}
+                for s in landlord_sections
+                if s["change"] is not None and s["change"] < 0
+            ],
+        },
+        "borough_history": borough_history,
+        "practices": [
+            {
+                "title": p["title"],
+                "description": p["description"],
+                "commitments": p["commitments"],
+                "landlords": [x["name"] for x in p["landlords"]],
+                "how_residents_involved": p["how_residents_involved"],
+            }
+            for p in publication.practices
+        ],
+        "methodology": publication.methodology,
+        "corrections": [publication.note] if publication.version > 1 else [],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML and PDF
+
+
+def _rating_rank(data: dict[str, Any]) -> dict[str, int | None]:
+    ranks: dict[str, int | None] = {r["label"]: r["rank"] for r in data["charter"]["ratings"]}
+    ranks[NOT_APPLICABLE] = None
+    return ranks
+
+
+def report_html(data: dict[str, Any], *, progress: Progress | None = None) -> str:
+    """The report as one HTML document, with its charts drawn as SVG."""
+    tick = progress or (lambda done, total, step: None)
+    ranks = _rating_rank(data)
+    count = len(data["charter"]["ratings"])
+    colours = {label: charts.rating_colour(rank, count) for label, rank in ranks.items()}
+    tick(15, 100, "Drawing the borough charts")
+    headline_chart = charts.share_by_landlord(
+        [(row["landlord"], row["share_met"]) for row in data["matrix"]["rows"]],
+        data["headline"]["median_share_met"],
+        "Bar chart: each landlord's share of commitments met or exceeded; figures in Table 2.",
+    )
+    commitment_chart = charts.ratings_by_commitment(
+        [
+            {"commitment": f"{row['number']}. {row['title']}", "counts": row["counts"]}
+            for row in data["per_commitment"]
+        ],
+        [key["label"] for key in data["matrix"]["key"]],
+        "Stacked bar chart: how many landlords got each rating for each commitment; figures "
+        "in Table 4.",
+    )
+    borough_chart = charts.share_by_year(
+        [(row["year"], row["median_share_met"]) for row in data["borough_history"]],
+        "Bar chart: the median landlord's share of commitments met or exceeded in each year; "
+        "figures in the table below it.",
+    )
+    landlord_charts = []
+    total = max(1, len(data["landlords"]))
+    for index, section in enumerate(data["landlords"]):
+        if index % 10 == 0:
+            tick(20 + int(40 * index / total), 100, f"Drawing charts: {section['name']}")
+        landlord_charts.append(
+            charts.share_by_year(
+                [(row["year"], row["share_met"]) for row in section["history"]],
+                f"Bar chart: {section['name']}'s share of commitments met or exceeded by year; "
+                "figures in the table below it.",
+            )
+        )
+    tick(60, 100, "Laying out the report")
+    return render_to_string(
+        "publication/report/annual.html",
+        {
+            "data": data,
+            "colours": colours,
+            "headline_chart": headline_chart,
+            "commitment_chart": commitment_chart,
+            "borough_chart": borough_chart,
+            "sections": list(zip(data["landlords"], landlord_charts, strict=True)),
+            "share_text": share_text,
+            "change_text": change_text,
+        },
+    )
+
+
+def report_pdf(html: str, *, progress: Progress | None = None) -> bytes:
+    """The same HTML printed by WeasyPrint as tagged PDF (PDF/UA-1), with page numbers."""
+    from weasyprint import HTML
+
+    tick = progress or (lambda done, total, step: None)
+    tick(65, 100, "Printing the PDF")
+    document = HTML(string=html, base_url=".").render(pdf_variant="pdf/ua-1")
+    tick(90, 100, f"Writing {len(document.pages)} pages")
+    return document.write_pdf(pdf_variant="pdf/ua-1") or b""
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX and JSON
+
+
+def _sheet(workbook: Workbook, title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+
+
+def report_xlsx(data: dict[str, Any]) -> bytes:
+    workbook = Workbook()
+    about = workbook.active
+    assert about is not None
+    about.title = "About"
+    about.append([data["title"]])
+    about["A1"].font = Font(bold=True, size=14)
+    about.append(["Council", data["council"]])
+    about.append(["Reporting year", data["reporting_year"]])
+    about.append(["Version of the results", data["version"]])
+    about.append(["Published", data["published_on"]])
+    if data["synthetic"]:
+        about.append(["Note", data["synthetic_note"]])
+    headline = data["headline"]
+    _sheet(
+        workbook,
+        "Headline",
+        ["Figure", "Value"],
+        [
+            ["Landlords assessed", headline["landlords"]],
+            ["Commitments", headline["commitments"]],
+            ["Ratings given", headline["assessed"]],
+            ["Ratings met or exceeded", headline["met"]],
+            ["Share of ratings met or exceeded (%)", headline["share_met"]],
+            ["Median landlord's share met or exceeded (%)", headline["median_share_met"]],
+            ["Median the year before (%)", headline["previous_median_share_met"]],
+            ["Change in the median (percentage points)", headline["median_change"]],
+            ["Landlords improving", headline["improved"]],
+            ["Landlords declining", headline["declined"]],
+            ["Most improved", ", ".join(m["name"] for m in headline["most_improved"])],
+        ],
+    )
+    matrix = data["matrix"]
+    _sheet(
+        workbook,
+        "Matrix",
+        ["Landlord", *[f"Commitment {n}" for n in matrix["commitments"]], "Share met (%)"],
+        [[row["landlord"], *row["ratings"], row["share_met"]] for row in matrix["rows"]],
+    )
+    _sheet(
+        workbook,
+        "Landlords",
+        [
+            "Landlord",
+            "Size",
+            "Assessed",
+            "Met or exceeded",
+            "Not applicable",
+            "Share met (%)",
+            "Last year (%)",
+            "Change (points)",
+            "Most improved",
+            "Residents answering",
+            "Comments published",
+            "Improvement actions",
+        ],
+        [
+            [
+                s["name"],
+                s["size"],
+                s["assessed"],
+                s["met"],
+                s["not_applicable"],
+                s["share_met"],
+                s["previous_share_met"],
+                s["change"],
+                "Yes" if s["most_improved"] else "No",
+                s["residents"]["answered"],
+                s["residents"]["comments"],
+                len(s["actions"]),
+            ]
+            for s in data["landlords"]
+        ],
+    )
+    _sheet(
+        workbook,
+        "Ratings",
+        ["Landlord", "Commitment", "Title", "Rating", "Points", "Last year", "Change", "Reason"],
+        [
+            [
+                s["name"],
+                r["commitment"],
+                r["title"],
+                r["rating"],
+                r["points"],
+                r["previous"],
+                r["change"],
+                r["rationale"],
+            ]
+            for s in data["landlords"]
+            for r in s["ratings"]
+        ],
+    )
+    labels = [key["label"] for key in matrix["key"]]
+    _sheet(
+        workbook,
+        "Commitments",
+        ["Commitment", "Title", *labels, "Share met (%)", "Last year (%)"],
+        [
+            [
+                c["number"],
+                c["title"],
+                *[c["counts"].get(label, 0) for label in labels],
+                c["share_met"],
+                c["previous_share_met"],
+            ]
+            for c in data["per_commitment"]
+        ],
+    )
+    _sheet(
+        workbook,
+        "Residents said",
+        ["Landlord", "Commitment", "Comment"],
+        [[s["name"], c["commitment"], c["text"]] for s in data["landlords"] for c in s["comments"]],
+    )
+    _sheet(
+        workbook,
+        "Actions",
+        ["Landlord", "Commitment", "Action", "Who", "By", "Progress"],
+        [
+            [
+                s["name"],
+                a["commitment"],
+                a["description"],
+                a["owner"],
+                a["target_date"],
+                a["status"],
+            ]
+            for s in data["landlords"]
+            for a in s["actions"]
+        ],
+    )
+    _sheet(
+        workbook,
+        "Borough by year",
+        ["Reporting year", "Median share met (%)"],
+        [[row["year"], row["median_share_met"]] for row in data["borough_history"]],
+    )
+    _sheet(
+        workbook,
+        "Good practice",
+        ["Practice", "Commitments", "Landlords", "What it is"],
+        [
+            [
+                p["title"],
+                ", ".join(str(n) for n in p["commitments"]),
+                ", ".join(p["landlords"]),
+                p["description"],
+            ]
+            for p in data["practices"]
+        ],
+    )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def report_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def report_build(
+    year: str,
+    fmt: str,
+    *,
+    user: Any = None,
+    include_embargoed: bool = False,
+    progress: Progress | None = None,
+) -> bytes:
+    """Build the annual report for `year` in `fmt` (pdf, html, xlsx or json)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"“{fmt}” is not a report format: choose pdf, html, xlsx or json")
+    tick = progress or (lambda done, total, step: None)
+    publication = report_publication(year, user=user, include_embargoed=include_embargoed)
+    data = report_data(publication, progress=tick)
+    if fmt == "json":
+        content = report_json(data)
+    elif fmt == "xlsx":
+        tick(50, 100, "Writing the spreadsheet")
+        content = report_xlsx(data)
+    else:
+        html = report_html(data, progress=tick)
+        content = html.encode("utf-8") if fmt == "html" else report_pdf(html, progress=tick)
+    tick(100, 100, "Finished")
+    return content

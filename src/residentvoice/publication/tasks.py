@@ -1,0 +1,42 @@
+"""The annual report built in the background, recording its progress for the status page."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from .models import ReportBuild, ReportStatus
+
+
+@task()
+def report_build_task(build_id: int) -> None:
+    from . import services
+    from .report import ReportUnavailableError, report_build
+
+    build = ReportBuild.objects.select_related("requested_by").filter(pk=build_id).first()
+    if build is None or build.status not in (ReportStatus.QUEUED, ReportStatus.RUNNING):
+        return
+    services.report_build_progress(build=build, progress=1, step="Starting")
+
+    def progress(done: int, total: int, step: str) -> None:
+        services.report_build_progress(build=build, progress=int(100 * done / total), step=step)
+
+    try:
+        content = report_build(
+            build.reporting_year, build.format, user=build.requested_by, progress=progress
+        )
+    except ReportUnavailableError as error:
+        services.report_build_finish(build=build, content=None, filename="", error=str(error))
+        return
+    except Exception as error:  # the admin sees that it failed; the worker carries on
+        services.report_build_finish(
+            build=build,
+            content=None,
+            filename="",
+            error=f"Something went wrong while building the report ({type(error).__name__}).",
+        )
+        raise
+    services.report_build_finish(
+        build=build,
+        content=content,
+        filename=f"annual-report-{build.reporting_year}-{build.pk}.{build.format}",
+    )

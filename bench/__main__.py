@@ -129,6 +129,9 @@ def main() -> int:
     from bench import participation as participation_bench
 
     results += participation_bench.run()  # 200 residents at once, on PostgreSQL behind gunicorn
+    from bench import assessment as assessment_bench
+
+    results += assessment_bench.run()  # the council dashboard at 20 and 400 landlords
     from bench import tsm as tsm_bench
 
     results += tsm_bench.run()  # Tenant Satisfaction Measures, in their own processes

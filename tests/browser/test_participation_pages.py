@@ -419,3 +419,22 @@ def test_from_registration_to_the_public_register(
     )
     assert "Figures are already published by the regulator." in page.inner_text("main")
     assert Consultation.objects.get(pk=consultation.pk).responses.count() == 1
+
+
+def test_closed_consultation_and_report_thanks_pages_pass_axe(
+    page, live_server, client, people, site, axe_source
+):
+    sign_in(page, client, live_server, people["resident"])
+    closed = builders.close(site["open"])
+    response = page.goto(
+        live_server.url + reverse("participation:consultation-answer", args=[closed.pk])
+    )
+    assert response.status == 403
+    assert "has closed" in page.inner_text("main")
+    assert axe_violations(page, axe_source) == []
+    page.goto(live_server.url + reverse("participation:register-entry", args=[site["entry"].pk]))
+    submit(page, "main a:has-text('Report this')")
+    page.fill("#id_reason", "It names a neighbour")
+    submit(page, "main button[type=submit]")
+    assert "A moderator will look at it" in page.inner_text("main")
+    assert axe_violations(page, axe_source) == []

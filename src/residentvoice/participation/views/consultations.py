@@ -37,7 +37,12 @@ from .files import file_download
 
 
 def _consultation(request: HttpRequest, pk: int, **_: Any) -> Consultation:
-    return get_object_or_404(Consultation.objects.select_related("landlord"), pk=pk)
+    """The consultation, read once per request (the permission check and the view share it)."""
+    cached = getattr(request, "_rv_consultation", None)
+    if cached is None or cached.pk != pk:
+        cached = get_object_or_404(Consultation.objects.select_related("landlord"), pk=pk)
+        request._rv_consultation = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _question(request: HttpRequest, pk: int, **_: Any) -> Consultation:

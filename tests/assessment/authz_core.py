@@ -56,6 +56,7 @@ def evidence(ctx: dict[str, Any]) -> dict[str, Any]:
         by=ctx["people"]["landlord_officer"],
         title="Panel minutes",
         file=SimpleUploadedFile("minutes.pdf", PDF),
+        is_public=True,
     )
     return {**kwargs, "pk": added.pk}
 
@@ -108,7 +109,7 @@ MATRIX: dict[str, tuple[Any, str, dict[str, Any]]] = {
     "assessment:item-moderate": (item, "post", only("council_admin")),
     "assessment:item-reopen": (item, "post", only("council_admin")),
     "assessment:evidence-add": (item, "post", only(*RIVERSIDE_STAFF)),
-    "assessment:evidence-file": (evidence, "get", only(*COUNCIL, *RIVERSIDE_STAFF)),
+    "assessment:evidence-file": (evidence, "get", only(*COUNCIL, *RIVERSIDE_STAFF, "resident")),
     "assessment:evidence-remove": (evidence, "post", _staff(*RIVERSIDE_STAFF, ok=REDIRECT)),
     "assessment:evidence-request": (item, "post", only(*COUNCIL)),
     "assessment:action-add": (item, "post", only(*RIVERSIDE_STAFF)),

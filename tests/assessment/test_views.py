@@ -163,3 +163,33 @@ def test_dashboard_filters_by_state_and_shows_the_reviewer_queue(client, cycle, 
     assert "Riverside Homes: commitment 1" in body
     filtered = client.get(url, {"landlord": landlord.slug, "commitment": "3"}).content.decode()
     assert filtered.count('scope="row"') == 1
+
+
+def test_residents_download_public_evidence_only(client, cycle, landlord, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    move_to(cycle, Stage.SELF_ASSESSMENT)
+    item = item_of(cycle, landlord, 1)
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    shown = services.evidence_add(
+        item=item,
+        by=people["landlord_officer"],
+        title="Public minutes",
+        file=SimpleUploadedFile("public.pdf", pdf),
+        is_public=True,
+    )
+    hidden = services.evidence_add(
+        item=item,
+        by=people["landlord_officer"],
+        title="Private notes",
+        file=SimpleUploadedFile("private.pdf", pdf),
+    )
+    client.force_login(people["resident"])
+    for evidence, status in ((shown, 200), (hidden, 404)):
+        url = reverse(
+            "assessment:evidence-file",
+            kwargs={"year": YEAR, "slug": landlord.slug, "number": 1, "pk": evidence.pk},
+        )
+        assert client.get(url).status_code == status
+    client.force_login(people["other_resident"])
+    assert client.get(url).status_code == 403

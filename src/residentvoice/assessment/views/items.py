@@ -388,9 +388,11 @@ def evidence_add(request: HttpRequest, year: str, slug: str, number: int) -> Htt
     )
 
 
-@permission_required("assessment.view_item", item_of)
+@permission_required("assessment.view_evidence_file", item_of)
 def evidence_file(request: HttpRequest, year: str, slug: str, number: int, pk: int) -> HttpResponse:
     evidence = evidence_of(request, year, slug, number, pk)
+    if not evidence.is_public and not request.user.has_perm("assessment.view_item", evidence.item):
+        raise Http404("There is no such evidence")  # residents see public evidence only
     if not evidence.file:
         raise Http404("That evidence is a link, not a file")
     response: Any = FileResponse(

@@ -349,3 +349,27 @@ def test_overdue_page_is_narrowed_to_the_viewers_landlord(client, landlord, othe
         "Answer to recommendation 1"
         in client.get(reverse("participation:overdue")).content.decode()
     )
+
+
+def test_a_published_consultation_keeps_its_audience_and_anonymity(client, consultation, people):
+    client.force_login(people["landlord_officer"])
+    url = reverse("participation:consultation-edit", args=[consultation.pk])
+    closes = builders.timezone.localdate(consultation.closes_at) + builders.DAY
+    response = client.post(
+        url,
+        {
+            "title": "A clearer title",
+            "summary": consultation.summary,
+            "background": consultation.background,
+            "audience": "public",
+            "is_anonymous": "on",
+            "opens_on": "2020-01-01",
+            "closes_on": closes.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.title == "A clearer title"
+    assert consultation.audience == "landlord_residents"
+    assert not consultation.is_anonymous
+    assert builders.timezone.localdate(consultation.closes_at) == closes

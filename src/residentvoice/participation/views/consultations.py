@@ -361,6 +361,9 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ConsultationForm(
         request.POST or None, initial=initial, landlord=consultation.landlord
     )
+    if consultation.published_at is not None:
+        for name in ("audience", "is_anonymous", "opens_on"):
+            form.fields[name].disabled = True  # fixed once published; the form shows them
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {

@@ -3,7 +3,6 @@ topic rounds and votes, reviews with their stages, recommendations, answers and 
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from residentvoice.accounts.selectors import membership_of
@@ -418,8 +418,6 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("participation.view_round", _round)
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic_round = _round(request, pk)
-    from django.utils import timezone
-
     return render(
         request,
         "participation/round_detail.html",
@@ -562,7 +560,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_member": request.user.has_perm("participation.write_recommendations", review),
             "is_landlord": request.user.has_perm("participation.answer_recommendations", review),
             "report_kind": ReportedKind.REGISTER_ENTRY,
-            "today": datetime.date.today(),
+            "today": timezone.localdate(),
         },
     )
 

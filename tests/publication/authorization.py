@@ -82,6 +82,15 @@ def report_build(ctx: dict[str, Any]) -> dict[str, Any]:
     return {"pk": build.pk}
 
 
+def api_published(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Published results for the API; the rate limit's count starts afresh for each visitor."""
+    from django.core.cache import cache
+
+    cache.clear()
+    published(ctx)
+    return {}
+
+
 def _year_pages(suffix: str, builder: Any) -> dict[str, tuple[Any, str, dict[str, Any]]]:
     def with_(extra: dict[str, Any]) -> Any:
         return lambda ctx: {**builder(ctx), **extra}
@@ -121,6 +130,11 @@ MATRIX: dict[str, tuple[Any, str, dict[str, Any]]] = {
     "publication:evidence": (evidence, "get", EVERYONE_OK),
     **_year_pages("", published),
     **_year_pages("-version", with_version),
+    "api:scorecards-cycles": (api_published, "get", EVERYONE_OK),
+    "api:scorecards-charter": (api_published, "get", EVERYONE_OK),
+    "api:scorecards-landlords": (api_published, "get", EVERYONE_OK),
+    "api:scorecards-results": (api_published, "get", EVERYONE_OK),
+    "api:scorecards-practices": (api_published, "get", EVERYONE_OK),
     "publication:manage": (None, "get", only("council_admin")),
     "publication:settings": (None, "get", only("council_admin")),
     "publication:publish": (ready, "get", only("council_admin")),

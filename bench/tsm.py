@@ -210,9 +210,10 @@ def _load_responses(frame: Any) -> list[int]:
         # A throwaway database: no need to wait for the disk on every page (outside a transaction).
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA synchronous = OFF")
-        marks = ", ".join(["%s"] * len(COLUMNS))
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(
+        # Straight to sqlite3, without Django's per-row parameter translation.
+        marks = ", ".join(["?"] * len(COLUMNS))
+        with transaction.atomic():
+            connection.connection.executemany(
                 f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})",  # noqa: S608
                 zip(*(columns[name] for name in COLUMNS), strict=True),
             )

@@ -334,12 +334,12 @@ def test_the_report_page_saves_text_and_queues_a_build(
     assert data["foreword"] == ["Dear colleagues."]
 
 
-def test_the_status_page_refreshes_itself_until_the_report_is_ready(client, published, people):
+def test_the_status_page_shows_progress_until_the_report_is_ready(client, published, people):
     client.force_login(people["council_admin"])
     build = ReportBuild.objects.create(reporting_year=YEAR, format="pdf")
     page = _text(client.get(reverse("publication:report-status", args=[build.pk])))
-    assert '<meta http-equiv="refresh" content="3">' in page
-    assert "refresh it now" in page
+    assert "Check progress" in page  # without JavaScript
+    assert "publication/report_status.js" in page  # with it, the box updates itself
     assert client.get(reverse("publication:report-download", args=[build.pk])).status_code == 404
 
 

@@ -61,8 +61,6 @@ def test_loading_twice_changes_nothing():
 def test_demonstration_items_are_labelled_on_the_site(client):
     demo_load()
     review = Review.objects.first()
-    assert (
-        "Demonstration: made-up example" in client.get(review.get_absolute_url()).content.decode()
-    )
+    assert "Made-up example" in client.get(review.get_absolute_url()).content.decode()
     register = client.get(reverse("participation:register")).content.decode()
-    assert "Demonstration: made-up example" in register
+    assert "Made-up example" in register

@@ -318,6 +318,7 @@ def _review(landlord: Landlord, residents: list[User], staff: User | None) -> No
         recommendation=fifth,
         challenged_by=chair,
         reason="The figures were published once but not split by type of complaint.",
+        at=_moment(datetime.date(2025, 2, 14)),
     )
 
 

@@ -18,12 +18,19 @@ BAR_COLOUR = "#1d70b8"  # GOV.UK blue: strong contrast on white
 TEXT_COLOUR = "#0b0c0c"
 
 
-def bar_chart_svg(*, rows: list[tuple[str, float]], value_title: str) -> str:
-    """A horizontal bar chart of (label, value) rows, as SVG text. Cached by content."""
+def bar_chart_svg(
+    *, rows: list[tuple[str, float]], value_title: str, whole_numbers: bool = True
+) -> str:
+    """A horizontal bar chart of (label, value) rows, as SVG text. Cached by content.
+
+    Counts get whole-number ticks; averages (`whole_numbers=False`) get decimals.
+    """
     spec_rows = [{"label": label, "value": value} for label, value in rows]
     key = (
         "rv-chart:"
-        + hashlib.sha256(json.dumps([spec_rows, value_title], sort_keys=True).encode()).hexdigest()
+        + hashlib.sha256(
+            json.dumps([spec_rows, value_title, whole_numbers], sort_keys=True).encode()
+        ).hexdigest()
     )
     cached = cache.get(key)
     if cached is not None:
@@ -32,7 +39,11 @@ def bar_chart_svg(*, rows: list[tuple[str, float]], value_title: str) -> str:
         alt.Chart(alt.Data(values=spec_rows))
         .mark_bar(color=BAR_COLOUR)
         .encode(
-            x=alt.X("value:Q", title=value_title),
+            x=alt.X(
+                "value:Q",
+                title=value_title,
+                axis=alt.Axis(tickMinStep=1, format="d") if whole_numbers else alt.Axis(),
+            ),
             y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
             tooltip=["label:N", "value:Q"],
         )

@@ -43,13 +43,9 @@ def end_of(day: datetime.date) -> datetime.datetime:
 # Consultations ---------------------------------------------------------------------------------
 
 
-class ConsultationForm(GovukForm):
-    title = forms.CharField(max_length=200)
-    summary = forms.CharField(max_length=300, help_text="One sentence, shown in lists")
-    background = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What it is about, what can change because of it, and what cannot",
-    )
+class TemplateForm(GovukForm):
+    """Who can answer and when: all a consultation from a template needs."""
+
     audience = forms.ChoiceField(
         label="Who can answer?", choices=Audience.choices, widget=forms.RadioSelect
     )
@@ -64,7 +60,7 @@ class ConsultationForm(GovukForm):
 
     def __init__(self, *args: Any, landlord: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if landlord is None:
+        if landlord is None:  # the council's own: no single landlord's residents
             field = self.fields["audience"]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [c for c in Audience.choices if c[0] != Audience.LANDLORD_RESIDENTS]
@@ -76,25 +72,15 @@ class ConsultationForm(GovukForm):
         return data
 
 
-class TemplateForm(GovukForm):
-    audience = forms.ChoiceField(
-        label="Who can answer?", choices=Audience.choices, widget=forms.RadioSelect
-    )
-    is_anonymous = forms.BooleanField(
-        label="Anonymous: keep no link between a response and the person who gave it",
-        required=False,
-    )
-    opens_on = forms.DateField(label="Opens on", widget=DATE)
-    closes_on = forms.DateField(
-        label="Closes on", widget=DATE, help_text="It closes at the end of this day"
+class ConsultationForm(TemplateForm):
+    title = forms.CharField(max_length=200)
+    summary = forms.CharField(max_length=300, help_text="One sentence, shown in lists")
+    background = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What it is about, what can change because of it, and what cannot",
     )
 
-    def __init__(self, *args: Any, landlord: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if landlord is None:
-            field = self.fields["audience"]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = [c for c in Audience.choices if c[0] != Audience.LANDLORD_RESIDENTS]
+    field_order = ["title", "summary", "background", "audience", "is_anonymous"]
 
 
 class QuestionForm(GovukForm):

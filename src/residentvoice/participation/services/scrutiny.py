@@ -812,7 +812,11 @@ def action_progress_add(
 
 @transaction.atomic
 def recommendation_challenge(
-    *, recommendation: Recommendation, challenged_by: Any, reason: str
+    *,
+    recommendation: Recommendation,
+    challenged_by: Any,
+    reason: str,
+    at: datetime.datetime | None = None,
 ) -> Recommendation:
     """The panel says an action marked done is not done: it reopens, with the reason."""
     if recommendation.status != RecommendationStatus.DONE:
@@ -828,6 +832,7 @@ def recommendation_challenge(
         by=challenged_by,
         reason=reason,
         is_challenge=True,
+        at=at,
     )
     if review.stage == ReviewStage.CLOSED:
         _stage_append(
@@ -835,6 +840,7 @@ def recommendation_challenge(
             ReviewStage.ACTIONS,
             by=challenged_by,
             note=f"Reopened: recommendation {recommendation.number} challenged",
+            at=at,
         )
     _register(recommendation)
     notification_send(

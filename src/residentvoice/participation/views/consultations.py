@@ -34,6 +34,7 @@ from ..selectors import consultations as selectors
 from ..selectors.consultations import audience_includes
 from .access import visible_if
 from .files import file_download
+from .pages import form_page
 
 
 def _consultation(request: HttpRequest, pk: int, **_: Any) -> Consultation:
@@ -169,17 +170,14 @@ def consultation_format(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"Your request is sent. {consultation.run_by} will contact you."
             )
             return redirect("participation:consultation-detail", pk=consultation.pk)
-    return render(
+    return form_page(
         request,
-        "participation/form_page.html",
-        {
-            "form": form,
-            "heading": "Ask for another format",
-            "caption": consultation.title,
-            "intro": "Tell us how you would like to take part and we will arrange it.",
-            "submit": "Send request",
-            "back": consultation.get_absolute_url(),
-        },
+        form,
+        heading="Ask for another format",
+        caption=consultation.title,
+        intro="Tell us how you would like to take part and we will arrange it.",
+        submit="Send request",
+        back=consultation.get_absolute_url(),
     )
 
 
@@ -209,7 +207,13 @@ def _charts(results: selectors.ConsultationResults) -> list[dict[str, Any]]:
                 if kind == QuestionKind.RANKING
                 else "Responses"
             )
-            chart = svg_data_uri(bar_chart_svg(rows=result.chart_rows, value_title=title))
+            chart = svg_data_uri(
+                bar_chart_svg(
+                    rows=result.chart_rows,
+                    value_title=title,
+                    whole_numbers=kind != QuestionKind.RANKING,
+                )
+            )
         shown.append({"result": result, "chart": chart})
     return shown
 
@@ -276,16 +280,13 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Consultation saved as a draft. Now add its questions.")
             return redirect("participation:consultation-manage", pk=consultation.pk)
-    return render(
+    return form_page(
         request,
-        "participation/form_page.html",
-        {
-            "form": form,
-            "heading": "Set up a consultation",
-            "caption": landlord.name if landlord else "The council",
-            "submit": "Save as a draft",
-            "back": reverse("participation:manage-consultations"),
-        },
+        form,
+        heading="Set up a consultation",
+        caption=landlord.name if landlord else "The council",
+        submit="Save as a draft",
+        back=reverse("participation:manage-consultations"),
     )
 
 
@@ -391,19 +392,16 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("participation:consultation-manage", pk=consultation.pk)
-    return render(
+    return form_page(
         request,
-        "participation/form_page.html",
-        {
-            "form": form,
-            "heading": "Change the consultation",
-            "caption": consultation.title,
-            "intro": "Once published, only the wording and the closing date can change."
-            if consultation.published_at
-            else "",
-            "submit": "Save",
-            "back": reverse("participation:consultation-manage", args=[consultation.pk]),
-        },
+        form,
+        heading="Change the consultation",
+        caption=consultation.title,
+        intro="Once published, only the wording and the closing date can change."
+        if consultation.published_at
+        else "",
+        submit="Save",
+        back=reverse("participation:consultation-manage", args=[consultation.pk]),
     )
 
 
@@ -445,16 +443,13 @@ def _question_form_page(
         else:
             messages.success(request, "Question saved.")
             return redirect("participation:consultation-manage", pk=consultation.pk)
-    return render(
+    return form_page(
         request,
-        "participation/form_page.html",
-        {
-            "form": form,
-            "heading": "Add a question" if question is None else "Change a question",
-            "caption": consultation.title,
-            "submit": "Save question",
-            "back": reverse("participation:consultation-manage", args=[consultation.pk]),
-        },
+        form,
+        heading="Add a question" if question is None else "Change a question",
+        caption=consultation.title,
+        submit="Save question",
+        back=reverse("participation:consultation-manage", args=[consultation.pk]),
     )
 
 
@@ -509,17 +504,14 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Document added.")
             return redirect("participation:consultation-manage", pk=consultation.pk)
-    return render(
+    return form_page(
         request,
-        "participation/form_page.html",
-        {
-            "form": form,
-            "heading": "Add a document",
-            "caption": consultation.title,
-            "submit": "Upload",
-            "multipart": True,
-            "back": reverse("participation:consultation-manage", args=[consultation.pk]),
-        },
+        form,
+        heading="Add a document",
+        caption=consultation.title,
+        submit="Upload",
+        multipart=True,
+        back=reverse("participation:consultation-manage", args=[consultation.pk]),
     )
 
 
@@ -680,17 +672,14 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Published, and added to “You said, we did”.")
             return redirect("participation:consultation-manage", pk=consultation.pk)
-    return render(
+    return form_page(
         request,
-        "participation/form_page.html",
-        {
-            "form": form,
-            "heading": "How residents' views were considered",
-            "caption": consultation.title,
-            "intro": "The consultation counts as complete once this is published. It is shown on "
-            "the consultation's page and in “You said, we did”, and everyone who took part "
-            "is told.",
-            "submit": "Publish",
-            "back": reverse("participation:consultation-manage", args=[consultation.pk]),
-        },
+        form,
+        heading="How residents' views were considered",
+        caption=consultation.title,
+        intro="The consultation counts as complete once this is published. It is shown on "
+        "the consultation's page and in “You said, we did”, and everyone who took part "
+        "is told.",
+        submit="Publish",
+        back=reverse("participation:consultation-manage", args=[consultation.pk]),
     )

@@ -30,6 +30,7 @@ from ..selectors.register import (
     register_landlords,
     register_years,
 )
+from .pages import form_page
 
 
 def _filters(request: HttpRequest, landlord: Landlord | None = None) -> tuple[Any, RegisterFilters]:
@@ -200,17 +201,14 @@ def report_content(request: HttpRequest, kind: str, object_id: int) -> HttpRespo
             form_errors_from(form, error)
         else:
             return render(request, "participation/report_done.html")
-    return render(
+    return form_page(
         request,
-        "participation/form_page.html",
-        {
-            "form": form,
-            "heading": "Report this",
-            "caption": ReportedKind(kind).label,
-            "intro": "Tell us if this names someone, is offensive, or should not be on the site. "
-            "A moderator will look at it.",
-            "submit": "Send report",
-        },
+        form,
+        heading="Report this",
+        caption=ReportedKind(kind).label,
+        intro="Tell us if this names someone, is offensive, or should not be on the site. "
+        "A moderator will look at it.",
+        submit="Send report",
     )
 
 

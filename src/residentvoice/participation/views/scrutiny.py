@@ -3,7 +3,6 @@ topic rounds and votes, reviews with their stages, recommendations, answers and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from residentvoice.accounts.selectors import membership_of
-from residentvoice.core.forms import form_errors_from
 from residentvoice.core.permissions import permission_required
 
 from .. import forms, services
@@ -35,6 +33,7 @@ from ..models import (
 )
 from ..selectors import scrutiny as selectors
 from .files import file_download
+from .pages import attempt, form_page
 
 
 def _panel(request: HttpRequest, pk: int, **_: Any) -> Panel:
@@ -78,41 +77,6 @@ def _recommendation(request: HttpRequest, pk: int, **_: Any) -> Recommendation:
 
 def _data_request(request: HttpRequest, pk: int, **_: Any) -> DataRequest:
     return get_object_or_404(DataRequest.objects.select_related("review__panel"), pk=pk)
-
-
-def _form_page(
-    request: HttpRequest,
-    form: Any,
-    *,
-    heading: str,
-    caption: str,
-    back: str,
-    submit: str = "Save",
-    intro: str = "",
-    multipart: bool = False,
-) -> HttpResponse:
-    return render(
-        request,
-        "participation/form_page.html",
-        {
-            "form": form,
-            "heading": heading,
-            "caption": caption,
-            "back": back,
-            "submit": submit,
-            "intro": intro,
-            "multipart": multipart,
-        },
-    )
-
-
-def _attempt(form: Any, action: Callable[[], Any]) -> Any:
-    """Run a service; put its validation errors on the form. Returns its result or None."""
-    try:
-        return action()
-    except ValidationError as error:
-        form_errors_from(form, error)
-        return None
 
 
 # Panels -----------------------------------------------------------------------------------------
@@ -161,7 +125,7 @@ def panel_create(request: HttpRequest) -> HttpResponse:
     landlord = membership.landlord
     form = forms.PanelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        panel = _attempt(
+        panel = attempt(
             form,
             lambda: services.panel_create(
                 landlord=landlord,
@@ -172,7 +136,7 @@ def panel_create(request: HttpRequest) -> HttpResponse:
         if panel is not None:
             messages.success(request, "Panel set up. Now add its members.")
             return redirect("participation:panel-members", pk=panel.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Set up a scrutiny panel",
@@ -191,7 +155,7 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form,
             lambda: services.panel_update(
                 panel=panel,
@@ -202,7 +166,7 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Saved.")
         return redirect(panel)
-    return _form_page(
+    return form_page(
         request, form, heading="Change the panel", caption=panel.name, back=panel.get_absolute_url()
     )
 
@@ -213,7 +177,7 @@ def panel_members(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PanelMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
-        if _attempt(
+        if attempt(
             form,
             lambda: services.panel_member_add(
                 panel=panel, user=user, role=form.cleaned_data["role"]
@@ -237,7 +201,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.panel_member_remove(member=member)
             messages.success(request, f"{member.user or 'The member'} has left the panel.")
             return redirect("participation:panel-members", pk=member.panel_id)
-        if form.is_valid() and _attempt(
+        if form.is_valid() and attempt(
             form,
             lambda: services.panel_member_role_set(member=member, role=form.cleaned_data["role"]),
         ):
@@ -254,7 +218,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     panel = _panel(request, pk)
     form = forms.MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = _attempt(
+        meeting = attempt(
             form,
             lambda: services.meeting_create(
                 panel=panel,
@@ -267,7 +231,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         if meeting is not None:
             messages.success(request, "Meeting added; the panel's members have been told.")
             return redirect("participation:meeting-detail", pk=meeting.pk)
-    return _form_page(
+    return form_page(
         request, form, heading="Add a meeting", caption=panel.name, back=panel.get_absolute_url()
     )
 
@@ -308,7 +272,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form,
             lambda: services.meeting_update(
                 meeting=meeting,
@@ -323,7 +287,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Meeting record saved.")
         return redirect("participation:meeting-detail", pk=meeting.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Agenda, minutes and attendance",
@@ -353,7 +317,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PanelDocumentForm(request.POST or None, request.FILES or None, reviews=reviews)
     if request.method == "POST" and form.is_valid():
         review = next((r for r in reviews if r.pk == form.cleaned_data["review"]), None)
-        if _attempt(
+        if attempt(
             form,
             lambda: services.panel_document_add(
                 panel=panel,
@@ -367,7 +331,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, "Added. Only the panel and the landlord's staff can see it.")
             return redirect("participation:document-list", pk=panel.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Add a private document or notes",
@@ -394,7 +358,7 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
     panel = _panel(request, pk)
     form = forms.TopicRoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        topic_round = _attempt(
+        topic_round = attempt(
             form,
             lambda: services.topic_round_open(
                 panel=panel,
@@ -405,7 +369,7 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
         if topic_round is not None:
             messages.success(request, "Round opened; the landlord's residents have been told.")
             return redirect("participation:round-detail", pk=topic_round.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Ask residents for topics",
@@ -440,7 +404,7 @@ def topic_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form,
             lambda: services.topic_propose(
                 round=topic_round,
@@ -452,7 +416,7 @@ def topic_propose(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Your topic is added. Residents can now vote for it.")
         return redirect("participation:round-detail", pk=topic_round.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Suggest a topic",
@@ -484,7 +448,7 @@ def round_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         chosen = next((p for p in proposals if p.pk == form.cleaned_data["proposal"]), None)
         review = (
-            _attempt(
+            attempt(
                 form,
                 lambda: services.topic_round_decide(
                     round=topic_round,
@@ -502,7 +466,7 @@ def round_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "Topic chosen and the review started. Everyone who took part is told."
             )
             return redirect(review)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Choose the topic",
@@ -520,7 +484,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     panel = _panel(request, pk)
     form = forms.ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        review = _attempt(
+        review = attempt(
             form,
             lambda: services.review_create(
                 panel=panel,
@@ -533,7 +497,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
         if review is not None:
             messages.success(request, "Review started at scoping.")
             return redirect(review)
-    return _form_page(
+    return form_page(
         request, form, heading="Start a review", caption=panel.name, back=panel.get_absolute_url()
     )
 
@@ -580,7 +544,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form,
             lambda: services.review_update(
                 review=review,
@@ -593,7 +557,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Saved.")
         return redirect(review)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Scope and report",
@@ -613,7 +577,7 @@ def review_stage(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form,
             lambda: services.review_stage_move(
                 review=review,
@@ -627,7 +591,7 @@ def review_stage(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "The review has moved on; everyone taking part is told.")
         return redirect(review)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Move the review on",
@@ -644,13 +608,13 @@ def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form, lambda: services.recommendation_add(review=review, text=form.cleaned_data["text"])
         )
     ):
         messages.success(request, "Recommendation added.")
         return redirect(review)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Add a recommendation",
@@ -666,7 +630,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form,
             lambda: services.recommendation_update(
                 recommendation=recommendation, text=form.cleaned_data["text"]
@@ -675,7 +639,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Saved.")
         return redirect(recommendation.get_absolute_url())
-    return _form_page(
+    return form_page(
         request,
         form,
         heading=f"Change recommendation {recommendation.number}",
@@ -690,7 +654,7 @@ def recommendation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RecommendationAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.recommendation_answer(
                 recommendation=recommendation,
@@ -703,7 +667,7 @@ def recommendation_answer(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, "Answer published; the panel and residents are told.")
             return redirect(recommendation.get_absolute_url())
-    return _form_page(
+    return form_page(
         request,
         form,
         heading=f"Answer recommendation {recommendation.number}",
@@ -720,7 +684,7 @@ def recommendation_progress(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ProgressForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.action_progress_add(
                 recommendation=recommendation,
@@ -732,7 +696,7 @@ def recommendation_progress(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, "Progress recorded.")
             return redirect(recommendation.get_absolute_url())
-    return _form_page(
+    return form_page(
         request,
         form,
         heading=f"Progress on recommendation {recommendation.number}",
@@ -749,7 +713,7 @@ def recommendation_challenge(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form,
             lambda: services.recommendation_challenge(
                 recommendation=recommendation,
@@ -760,7 +724,7 @@ def recommendation_challenge(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Challenge recorded: the action is reopened.")
         return redirect(recommendation.get_absolute_url())
-    return _form_page(
+    return form_page(
         request,
         form,
         heading=f"Challenge: recommendation {recommendation.number} is not done",
@@ -777,7 +741,7 @@ def data_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form,
             lambda: services.data_request_create(
                 review=review,
@@ -789,7 +753,7 @@ def data_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Request sent to the landlord.")
         return redirect(review)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Ask the landlord for information",
@@ -806,7 +770,7 @@ def data_request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form,
             lambda: services.data_request_answer(
                 request=data_request, answer=form.cleaned_data["answer"], answered_by=request.user
@@ -815,7 +779,7 @@ def data_request_answer(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Answer sent to the panel.")
         return redirect(data_request.review)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Answer the panel's request",

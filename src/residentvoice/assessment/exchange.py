@@ -379,7 +379,12 @@ def _text(value: Any) -> str:
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
         value = value.isoformat()
-    return str(value).replace("\r\n", "\n").strip()
+    return _newlines(str(value)).strip()
+
+
+def _newlines(text: str) -> str:
+    """One kind of line break: browsers send CR LF, and spreadsheet files keep only LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _squash(text: str) -> str:
@@ -600,7 +605,7 @@ def _shown(value: Any) -> str:
         return NO
     if isinstance(value, RatingOption):
         return value.label
-    return value or ""
+    return _newlines(value or "")
 
 
 def self_assessment_plan(

@@ -95,7 +95,8 @@ def test_form_errors_are_accessible_and_keep_input(
     page.goto(live_server.url + reverse("tsm:own_list"))
     page.fill("#id_reporting_year", "2050-52")
     page.fill("#id_lcra_population", "900")
-    page.click("button:has-text('Start')")
+    with page.expect_navigation():
+        page.click("button:has-text('Start')")
     assert page.locator(".govuk-error-summary").is_visible()
     assert page.input_value("#id_lcra_population") == "900"
     assert page.title().startswith("Error:")
@@ -113,7 +114,8 @@ def test_uploads_and_filters_work_without_javascript(browser, live_server, clien
     page = context.new_page()
     page.goto(live_server.url + reverse("tsm:benchmarks", args=[YEAR]))
     page.select_option("#id_measure", "TP06")
-    page.click("button:has-text('Show the comparison')")
+    with page.expect_navigation():
+        page.click("button:has-text('Show the comparison')")
     assert "measure=TP06" in page.url
     assert page.locator("figure img").count() == 1
     sign_in(page, client, live_server, people["landlord_admin"])
@@ -122,7 +124,8 @@ def test_uploads_and_filters_work_without_javascript(browser, live_server, clien
         path = Path(folder) / "figures.csv"
         path.write_text("measure,numerator,denominator\nBS02,50,100\n")
         page.set_input_files("#id_figures", str(path))
-        page.click("button:has-text('Load the file')")
+        with page.expect_navigation():
+            page.click("button:has-text('Load the file')")
     # The real browser sends the file (multipart form) and lands back on the results page.
     assert page.url.endswith(reverse("tsm:own_manage", args=[site["survey"].pk]))
     assert "1 figure from figures.csv" in page.content()

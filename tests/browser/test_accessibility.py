@@ -127,7 +127,8 @@ def test_each_roles_pages_have_no_axe_violations(
 def test_form_errors_are_accessible_and_keep_input(page, live_server, site, axe_source):
     page.goto(live_server.url + reverse("accounts:register"))
     page.fill("#id_full_name", "Typed Name")
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     assert page.locator(".govuk-error-summary").is_visible()
     assert page.input_value("#id_full_name") == "Typed Name"
     assert page.title().startswith("Error:")
@@ -138,7 +139,8 @@ def test_pages_work_without_javascript(browser, live_server, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + reverse("organisations:landlord-list"))
-    page.click("text=All homes")
+    with page.expect_navigation():
+        page.click("text=All homes")
     assert "sort=homes" in page.url
     assert page.locator("table").count() == 1
     context.close()

@@ -115,7 +115,8 @@ def test_evidence_errors_are_accessible_and_keep_input(
     sign_in(page, client, live_server, people["landlord_officer"])
     page.goto(live_server.url + _item("2021-22"))
     page.fill("#id_evidence-title", "Typed and kept")
-    page.click("button:has-text('Add evidence')")
+    with page.expect_navigation():
+        page.click("button:has-text('Add evidence')")
     assert page.title().startswith("Error:")
     assert page.locator(".govuk-error-summary").is_visible()
     assert "Upload a file or give a web address" in page.inner_text(".govuk-error-summary")

@@ -160,7 +160,8 @@ def test_practice_form_errors_are_accessible_and_keep_input(
     page.goto(live_server.url + reverse("practices:add"))
     page.fill("#id_title", "Typed title")
     page.fill("#id_evidence_url", "not an address")
-    page.click("main form[method=post] button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form[method=post] button[type=submit]")
     assert page.locator(".govuk-error-summary").is_visible()
     assert page.input_value("#id_title") == "Typed title"
     assert page.title().startswith("Error:")
@@ -185,7 +186,8 @@ def test_reality_form_errors_are_accessible_and_keep_input(
         f"claim-{item.pk}-answer",
     )
     page.fill(f"#id_claim-{item.pk}-comment", "Kept words")
-    page.click("#claim-1 button[type=submit]")
+    with page.expect_navigation():
+        page.click("#claim-1 button[type=submit]")
     assert page.locator(".govuk-error-summary").is_visible()
     assert page.input_value(f"#id_claim-{item.pk}-comment") == "Kept words"
     assert page.title().startswith("Error:")
@@ -196,7 +198,8 @@ def test_session_form_errors_are_accessible(page, live_server, client, people, s
     sign_in(page, client, live_server, people["council_officer"])
     page.goto(live_server.url + reverse("assessment:reality-session-add", kwargs={"year": YEAR}))
     page.fill("#id_summary", "Typed summary")
-    page.click("main form[method=post] button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form[method=post] button[type=submit]")
     assert page.locator(".govuk-error-summary").is_visible()
     assert page.input_value("#id_summary") == "Typed summary"
     assert axe_violations(page, axe_source) == []
@@ -210,7 +213,8 @@ def test_a_resident_answers_without_javascript(browser, live_server, client, peo
     item = site["item"]
     page.check(f"input[name='claim-{item.pk}-answer'][value='no']")
     page.fill(f"#id_claim-{item.pk}-comment", "Changed my mind")
-    page.click("#claim-1 button[type=submit]")
+    with page.expect_navigation():
+        page.click("#claim-1 button[type=submit]")
     assert "your answer on commitment 1 is saved" in page.content()
     check = RealityCheck.objects.get(item=item, resident=people["resident"])
     assert (check.answer, check.comment) == ("no", "Changed my mind")

@@ -148,3 +148,26 @@ def test_malformed_ids_give_404(client, people):
     assert client.get("/manage/residents/99999999/").status_code == 404
     assert client.get("/manage/residents/abc/").status_code == 404
     assert client.get("/account/invitation/..%2F..%2F/").status_code == 404
+
+
+def test_pages_show_the_reason_of_a_decided_registration(client, people, landlord):
+    from residentvoice.accounts.models import ResidentRegistration
+    from residentvoice.accounts.services import registration_decide
+
+    from ..factories import user_with_role
+
+    applicant = user_with_role(None, email="decided@example.org")
+    registration = ResidentRegistration.objects.create(
+        user=applicant, landlord=landlord, tenure="tenant", tenancy_reference="T-1"
+    )
+    registration_decide(
+        registration=registration,
+        decided_by=people["landlord_officer"],
+        outcome="rejected",
+        reason="No tenancy with that reference",
+    )
+    client.force_login(people["landlord_officer"])
+    queue = client.get(reverse("accounts:registration-queue"))
+    assert "No tenancy with that reference" in queue.content.decode()
+    client.force_login(applicant)
+    assert "No tenancy with that reference" in client.get(reverse("accounts:home")).content.decode()

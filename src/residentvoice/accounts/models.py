@@ -158,6 +158,12 @@ class ResidentRegistration(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.user.email} at {self.landlord.short_name}"
 
+    @property
+    def latest_decision(self) -> RegistrationDecision | None:
+        """The newest decision (uses prefetched decisions when the selector fetched them)."""
+        decisions = list(self.decisions.all())
+        return decisions[-1] if decisions else None
+
 
 class RegistrationOutcome(models.TextChoices):
     VERIFIED = "verified", "Verified"

@@ -267,3 +267,33 @@ def test_a_landlord_can_join_during_a_cycle_but_not_after_it_is_frozen(cycle, ch
     late = LandlordFactory(name="Late Homes", slug="late")
     with pytest.raises(services.StageError, match="frozen"):
         services.cycle_landlord_add(cycle=cycle, landlord=late)
+
+
+def test_a_moderated_claim_residents_checked_enters_the_register_privately_until_published(
+    cycle, landlord, people
+):
+    from residentvoice.participation.models import RegisterEntry
+
+    move_to(cycle, Stage.SELF_ASSESSMENT)
+    item = item_of(cycle, landlord, 1)
+    item = services.item_self_assess(
+        item=item, version=item.version, rating=rating("met"), what_we_do="Monthly forum"
+    )
+    services.reality_check_answer(item=item, resident=people["resident"], answer="no")
+    move_to(cycle, Stage.MODERATION)
+    item.refresh_from_db()
+    services.item_moderate(
+        item=item,
+        by=people["council_admin"],
+        version=item.version,
+        rating=rating("partly_met"),
+        rationale="Residents did not recognise the claim",
+    )
+    entry = RegisterEntry.objects.get(source_kind="reality_check", source_id=str(item.pk))
+    assert "no 1" in entry.residents_said
+    assert "Partly met" in entry.decision
+    assert entry.is_public is False
+    assert services.cycle_reality_outcomes_publish(cycle=cycle) == 1
+    entry.refresh_from_db()
+    assert entry.is_public is True
+    assert RegisterEntry.objects.filter(source_kind="reality_check").count() == 1

@@ -193,3 +193,10 @@ def test_residents_download_public_evidence_only(client, cycle, landlord, people
         assert client.get(url).status_code == status
     client.force_login(people["other_resident"])
     assert client.get(url).status_code == 403
+
+
+def test_cycle_page_shows_residents_taking_part_per_landlord(client, cycle, people):
+    client.force_login(people["council_officer"])
+    body = client.get(reverse("assessment:cycle", kwargs={"year": YEAR})).content.decode()
+    assert "Residents taking part in 2024-25" in body
+    assert "Hillside Housing" in body

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from residentvoice.accounts.models import COUNCIL_ROLES, User
 from residentvoice.charter.models import RatingOption
@@ -214,7 +215,13 @@ class ModerationForm(VersionedForm):
 
 
 class EvidenceForm(GovukForm):
-    title = forms.CharField(label="Title", max_length=200)
+    from_site = forms.ChoiceField(
+        label="Something on this site",
+        help_text="A consultation, scrutiny review or “you said, we did” entry of yours; "
+        "its title and address are filled in for you",
+        required=False,
+    )
+    title = forms.CharField(label="Title", max_length=200, required=False)
     file = forms.FileField(
         label="Upload a file",
         help_text="PDF, Word, Excel, PowerPoint, OpenDocument or an image; up to 20 MB",
@@ -233,6 +240,28 @@ class EvidenceForm(GovukForm):
         required=False,
     )
     for_reply = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, candidates: list[dict[str, Any]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.candidates = {f"{c['kind']}:{c['id']}": c for c in candidates or []}
+        if self.candidates:
+            self.fields["from_site"].choices = [("", "Nothing from this site")] + [  # type: ignore[attr-defined]
+                (key, c["title"]) for key, c in self.candidates.items()
+            ]
+            self.order_fields(["from_site"])
+        else:
+            del self.fields["from_site"]
+        self._style_widgets()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = self.candidates.get(data.get("from_site") or "")
+        if chosen:
+            data["title"] = data.get("title") or chosen["title"]
+            data["url"] = settings.SITE_URL.rstrip("/") + chosen["url"]
+        elif not data.get("title"):
+            self.add_error("title", "Give the evidence a title.")
+        return data
 
 
 class ActionForm(GovukForm):

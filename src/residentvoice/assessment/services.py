@@ -710,7 +710,68 @@ def item_moderate(
             ],
             reopened_stage=Stage.MODERATION,
         )
+        reality_outcome_record(item=item, is_public=False)
     return item
+
+
+def reality_outcome_record(*, item: AssessmentItem, is_public: bool) -> None:
+    """Put what residents said about a claim, and what the council decided, in the "you said, we
+    did" register (one entry per item; public only once the cycle's results are published)."""
+    from residentvoice.participation.models import RegisterStatus, SourceKind
+    from residentvoice.participation.services import register_entry_record
+
+    counts = dict.fromkeys(RealityAnswer.values, 0)
+    for answer in item.reality_checks.values_list("answer", flat=True):
+        counts[answer] += 1
+    total = sum(counts.values())
+    if not total or not item.is_moderated:
+        return
+    said = (
+        f"{total} resident{'s' if total != 1 else ''} said whether "
+        f"{item.landlord.name}'s claim on commitment {item.commitment.number} "
+        f"(“{item.commitment.title}”) matched their experience: "
+        + ", ".join(f"{label.lower()} {counts[value]}" for value, label in RealityAnswer.choices)
+        + "."
+    )
+    final = (
+        "not applicable"
+        if item.final_not_applicable or item.final_rating is None
+        else (item.final_rating.label)
+    )
+    actions = "; ".join(
+        f"{action.description} ({action.owner}, by {action.target_date:%d %B %Y})"
+        for action in item.actions.all()
+    )
+    cycle = item.participation.cycle
+    register_entry_record(
+        landlord=item.landlord,
+        source_kind=SourceKind.REALITY_CHECK,
+        source_id=item.pk,
+        residents_said=said,
+        decision=f"The council's final rating for {cycle.reporting_year}: {final}.",
+        reason=item.final_rationale,
+        action_taken=actions or "No improvement action was recorded.",
+        status=RegisterStatus.PLANNED if actions else RegisterStatus.DONE,
+        is_public=is_public,
+        date=(item.moderated_at or timezone.now()).date(),
+        title=f"{item.landlord.short_name or item.landlord.name}: residents' check of commitment "
+        f"{item.commitment.number}",
+        is_synthetic=cycle.is_demo,
+    )
+
+
+def cycle_reality_outcomes_publish(*, cycle: AssessmentCycle) -> int:
+    """Make the cycle's reality-check register entries public (called when results publish)."""
+    items = (
+        AssessmentItem.objects.filter(participation__cycle=cycle, reality_checks__isnull=False)
+        .distinct()
+        .select_related("landlord", "commitment", "final_rating", "participation__cycle")
+    )
+    count = 0
+    for item in items:
+        reality_outcome_record(item=item, is_public=True)
+        count += 1
+    return count
 
 
 def item_reopen(*, item: AssessmentItem, stage: str, reason: str) -> AssessmentItem:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from residentvoice.accounts.selectors import membership_of
@@ -54,12 +55,20 @@ def cycle(request: HttpRequest, year: str) -> HttpResponse:
         return redirect(
             "assessment:participation", year=found.reporting_year, slug=mine.landlord.slug
         )
+    from residentvoice.participation.selectors import participation_figures
+
+    progress = selectors.cycle_progress(found)
+    figures = participation_figures(
+        landlord_ids=[row["landlord"].pk for row in progress], reporting_year=found.reporting_year
+    )
+    for row in progress:
+        row["participation_figures"] = figures.get(row["landlord"].pk, {})
     return render(
         request,
         "assessment/cycle.html",
         {
             "cycle": found,
-            "progress": selectors.cycle_progress(found),
+            "progress": progress,
             "moves": selectors.stage_moves(found),
             "dates": selectors.stage_dates(found),
         },
@@ -171,4 +180,10 @@ def dashboard(request: HttpRequest, year: str) -> HttpResponse:
         state=request.GET.get("state", ""),
         reviewer=request.GET.get("reviewer", ""),
     )
+    for row in board["matrix"]:
+        # One reverse per landlord, not per cell: the matrix can hold thousands of links.
+        row["url"] = reverse(
+            "assessment:participation",
+            kwargs={"year": found.reporting_year, "slug": row["landlord"].slug},
+        )
     return render(request, "assessment/dashboard.html", {"cycle": found, "board": board})

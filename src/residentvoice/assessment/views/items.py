@@ -42,6 +42,13 @@ def _self_initial(item: AssessmentItem) -> dict[str, Any]:
     return initial
 
 
+def _candidates(item: AssessmentItem) -> list[dict[str, Any]]:
+    """The landlord's own consultations, reviews and register entries it may cite as evidence."""
+    from residentvoice.participation.selectors import evidence_candidates
+
+    return evidence_candidates(landlord=item.landlord)
+
+
 def _reopen_stages(item: AssessmentItem, current: str) -> list[str]:
     if current == Stage.PUBLISHED:
         return []
@@ -89,7 +96,9 @@ def _item_page(request: HttpRequest, item: AssessmentItem, **bound: Any) -> Http
         "self_form": lambda: forms.SelfAssessmentForm(
             item=item, initial=_self_initial(item), prefix="self"
         ),
-        "evidence_form": lambda: forms.EvidenceForm(prefix="evidence"),
+        "evidence_form": lambda: forms.EvidenceForm(
+            prefix="evidence", candidates=_candidates(item)
+        ),
         "reply_evidence_form": lambda: forms.EvidenceForm(
             prefix="evidence", initial={"for_reply": True}
         ),
@@ -361,7 +370,9 @@ def _simple_post(
 @permission_required("assessment.self_assess", item_of)
 def evidence_add(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
     found = item_of(request, year, slug, number)
-    form = forms.EvidenceForm(request.POST, request.FILES, prefix="evidence")
+    form = forms.EvidenceForm(
+        request.POST, request.FILES, prefix="evidence", candidates=_candidates(found)
+    )
     for_reply = request.POST.get("evidence-for_reply") in ("True", "true", "on", "1")
 
     def save(data: dict[str, Any]) -> Any:

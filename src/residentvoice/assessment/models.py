@@ -9,7 +9,6 @@ matter keeps its history, which the item timeline reads.
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.conf import settings
 from django.db import models
@@ -17,20 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from residentvoice.charter.models import Charter, Commitment, Criterion, RatingOption
 from residentvoice.core.models import TimeStampedModel
+from residentvoice.core.reporting_years import reporting_year_bounds
 from residentvoice.organisations.models import Landlord
-
-YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def reporting_year_bounds(year: str) -> tuple[datetime.date, datetime.date]:
-    """'2024-25' → (1 April 2024, 31 March 2025). Raises ValueError for anything else."""
-    match = YEAR_PATTERN.match(year or "")
-    if not match:
-        raise ValueError(f"“{year}” is not a reporting year: write it like 2024-25")
-    start = int(match.group(1))
-    if (start + 1) % 100 != int(match.group(2)):
-        raise ValueError(f"“{year}” is not a reporting year: the second part must follow the first")
-    return datetime.date(start, 4, 1), datetime.date(start + 1, 3, 31)
 
 
 class Stage(models.TextChoices):

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+
+from residentvoice.core.reporting_years import reporting_year_bounds as reporting_year_dates
+from residentvoice.core.reporting_years import reporting_year_of
 
 from ..models import (
     Consultation,
@@ -29,22 +31,6 @@ from ..models import (
     TopicVote,
 )
 from ..models.scrutiny import PUBLIC_FROM_STAGE, REVIEW_STAGE_ORDER
-
-YEAR = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def reporting_year_dates(year: str) -> tuple[datetime.date, datetime.date]:
-    """'2024-25' → 1 April 2024 and 31 March 2025. Raises ValueError for anything else."""
-    match = YEAR.match(year or "")
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise ValueError(f"“{year}” is not a reporting year like 2024-25")
-    start = int(match.group(1))
-    return datetime.date(start, 4, 1), datetime.date(start + 1, 3, 31)
-
-
-def reporting_year_of(day: datetime.date) -> str:
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def _moment_bounds(year: str) -> tuple[datetime.datetime, datetime.datetime]:

@@ -351,3 +351,20 @@ def test_a_failed_build_says_why(db, people):
     build.refresh_from_db()
     assert build.status == "failed"
     assert "No results have been published for 2031-32" in build.error
+
+
+def test_a_cached_page_follows_a_new_licence_and_a_correction(client, published, people):
+    url = reverse("publication:landlord", args=[YEAR, "riverside"])
+    assert "Open Government Licence v3.0" in _text(client.get(url))
+    services.publication_settings_update(
+        licence_name="Creative Commons Attribution 4.0", licence_url="https://example.org/by"
+    )
+    assert "Creative Commons Attribution 4.0" in _text(client.get(url))
+    assert "94.1%" in _text(client.get(url))
+    services.publication_correct(
+        publication=published,
+        by=people["council_admin"],
+        note="Fix",
+        ratings={("riverside", 3): "met"},
+    )
+    assert "100.0%" in _text(client.get(url))

@@ -10,10 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import CommitmentResult, LandlordResult, Publication, SizeBand
+from .models import (
+    CommitmentResult,
+    LandlordResult,
+    Publication,
+    PublicationSettings,
+    SizeBand,
+)
 
 
 def _may_see(user: Any, publication: Publication) -> bool:
@@ -41,6 +47,73 @@ def publication_version(year: str, version: int, *, user: Any = None) -> Publica
     if publication is None or not _may_see(user, publication):
         return None
     return publication
+
+
+@dataclass
+class Found:
+    """A version the asker may see, the years they may see, and the newest version of its year."""
+
+    publication: Publication | None
+    years: list[str]
+    newest_version: int | None
+    licence_changed: Any = None  # when the licence settings last changed, if ever
+
+
+LIGHT_FIELDS = [
+    "pk",
+    "cycle_id",
+    "reporting_year",
+    "version",
+    "published_at",
+    "publish_at",
+    "is_demo",
+    "note",
+    "previous_year",
+    "previous_version",
+]
+
+
+def publication_find(year: str | None, version: int | None = None, *, user: Any = None) -> Found:
+    """One query for what every scorecard page needs: every version's dates (the large published
+    data is read later, only when a page is not already in the cache), from which come the
+    version asked for (the newest of `year`, or of the newest year, when `version` is None),
+    the years the asker may see and the newest version of that year. Versions under embargo
+    cost one more query each, to ask whether the asker may preview them."""
+    licence = PublicationSettings.objects.order_by("pk").values("updated_at")[:1]
+    rows = list(
+        Publication.objects.only(*LIGHT_FIELDS)
+        .annotate(licence_changed=Subquery(licence))
+        .order_by("reporting_year", "version")
+    )
+    allowed: dict[int, bool] = {}
+
+    def visible(publication: Publication) -> bool:
+        if publication.pk not in allowed:
+            allowed[publication.pk] = _may_see(user, publication)
+        return allowed[publication.pk]
+
+    newest: dict[str, Publication] = {}
+    for row in rows:
+        newest[row.reporting_year] = row
+    years = sorted((y for y, row in newest.items() if visible(row)), reverse=True)
+    if year is None:
+        year = years[0] if years else None
+    chosen = None
+    if year is not None and year in newest:
+        if version is None:
+            chosen = newest[year]
+        else:
+            chosen = next(
+                (r for r in rows if r.reporting_year == year and r.version == version), None
+            )
+    if chosen is not None and not visible(chosen):
+        chosen = None
+    return Found(
+        publication=chosen,
+        years=years,
+        newest_version=newest[year].version if chosen is not None and year else None,
+        licence_changed=rows[0].licence_changed if rows else None,
+    )
 
 
 def publication_versions(publication: Publication) -> list[Publication]:

@@ -10,6 +10,7 @@ time.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
@@ -19,7 +20,6 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -62,32 +62,65 @@ def _publication(request: HttpRequest, year: str, version: int | None = None) ->
     return publication
 
 
-def _fragment(publication: Publication, key: str, build: Callable[[], str]) -> str:
-    """The body of a page for one published version, rendered once and then read from the cache.
-    The key carries the moment the version was made, so a new version never meets an old body."""
-    stamp = publication.published_at.timestamp()
-    cache_key = f"publication:{publication.pk}:{stamp}:{key}"
-    body = cache.get(cache_key)
-    if body is None:
-        body = build()
-        cache.set(cache_key, body, FRAGMENT_SECONDS)
-    return body
+def _found(request: HttpRequest, year: str | None, version: int | None = None) -> selectors.Found:
+    found = selectors.publication_find(year, version, user=request.user)
+    if found.publication is None and (year is not None or found.years):
+        raise Http404("No published results for that year")
+    return found
 
 
-def _page(request: HttpRequest, publication: Publication, version: int | None) -> dict[str, Any]:
-    """What every scorecard page shows around its body: years, versions, embargo and demo notes."""
-    newest = None
-    if version is not None:
-        newest = Publication.objects.filter(cycle_id=publication.cycle_id).aggregate(
-            Max("version")
-        )["version__max"]
-    return {
-        "publication": publication,
-        "version": version,
-        "newest_version": newest,
-        "years": selectors.published_years(user=request.user),
-        "is_preview": publication.is_embargoed,
-    }
+def _scorecard_page(
+    request: HttpRequest,
+    found: selectors.Found,
+    version: int | None,
+    *,
+    key: str | None,
+    template: str,
+    title: Callable[[], str],
+    crumb: Callable[[], str] = str,
+    build: Callable[[], dict[str, Any]] = dict,
+) -> HttpResponse:
+    """A scorecard page: its content (figures, notices, links) is rendered once for each
+    published version and everything else it depends on, then read from the cache, as a version
+    never changes; the page around it (who is signed in, the security nonce) is fresh each time.
+    With `key` None (a filter that is not valid) nothing is cached."""
+    publication = found.publication
+    assert publication is not None
+    can_publish = request.user.has_perm("publication.publish")
+    depends = (
+        key,
+        publication.pk,
+        publication.published_at.timestamp(),
+        version,
+        found.newest_version,
+        tuple(found.years),
+        publication.is_embargoed,
+        can_publish,
+        found.licence_changed,
+    )
+    cache_key = "publication:page:" + hashlib.sha256(repr(depends).encode()).hexdigest()
+    page = cache.get(cache_key) if key is not None else None
+    if page is None:
+        licence = services.publication_settings_get()
+        context = {
+            "publication": publication,
+            "version": version,
+            "newest_version": found.newest_version if version is not None else None,
+            "years": found.years,
+            "is_preview": publication.is_embargoed,
+            "licence": licence,
+            "can_publish": can_publish,
+            **build(),
+        }
+        context["crumb"] = crumb()
+        page = {
+            "title": title(),
+            "content": render_to_string(template, context),
+            "crumbs": render_to_string("publication/includes/crumbs.html", context),
+        }
+        if key is not None:
+            cache.set(cache_key, page, FRAGMENT_SECONDS)
+    return render(request, "publication/page.html", {"publication": publication, **page})
 
 
 def _download(
@@ -104,11 +137,6 @@ def _download(
     return response
 
 
-def _query(request: HttpRequest, *keys: str) -> str:
-    params = {key: request.GET[key] for key in keys if request.GET.get(key)}
-    return f"?{urlencode(params)}" if params else ""
-
-
 def _downloads(
     publication: Publication,
     version: int | None,
@@ -117,14 +145,13 @@ def _downloads(
     *args: Any,
     query: str = "",
 ) -> dict[str, Any]:
-    """Where to download a page's figures, with the licence they are published under."""
+    """Where to download a page's figures."""
     return {
         "downloads": {
             "label": label,
             "csv": scorecard_url(name, publication, version, *args, "csv") + query,
             "xlsx": scorecard_url(name, publication, version, *args, "xlsx") + query,
-        },
-        "licence": services.publication_settings_get(),
+        }
     }
 
 
@@ -139,61 +166,51 @@ def _filters(request: HttpRequest, publication: Publication) -> tuple[Any, int |
     return form, None, ""
 
 
-def _overview_body(
-    publication: Publication, commitment: int | None, size: str, version: Any
-) -> str:
-    view = selectors.overview(publication, commitment=commitment, size_band=size)
-    summary = tables.overview_tables(view)[1]
-    median = publication.headline.get("median_share_met")
-    chart = charts.share_by_landlord(
-        [(row.landlord.landlord_name, row.landlord.share_met) for row in view.rows],
-        median,
-        "Bar chart of each landlord's share of commitments met or exceeded; the figures are in "
-        "the table below it.",
-    )
-    return render_to_string(
-        "publication/fragments/overview.html",
-        {
-            "publication": publication,
-            "view": view,
-            "summary": summary,
-            "chart": chart,
-            "version": version,
-            "rating_count": len(publication.ratings),
-        },
-    )
-
-
 def overview(
     request: HttpRequest, year: str | None = None, version: int | None = None
 ) -> HttpResponse:
-    if year is None:
-        years = selectors.published_years(user=request.user)
-        if not years:
-            return render(request, "publication/none.html", {"years": []})
-        year = years[0]
-    publication = _publication(request, year, version)
-    form, commitment, size = _filters(request, publication)
-    body = _fragment(
-        publication,
-        f"overview:{commitment}:{size}:{version}",
-        lambda: _overview_body(publication, commitment, size, version),
-    )
-    return render(
-        request,
-        "publication/overview.html",
-        {
-            **_page(request, publication, version),
+    found = _found(request, year, version)
+    if found.publication is None:
+        return render(request, "publication/none.html", {"years": []})
+    publication = found.publication
+    asked = (request.GET.get("commitment", ""), request.GET.get("size", ""))
+    # The filters are checked when the page is built; only short answers are worth caching.
+    cacheable = all(len(value) <= 12 and value.isascii() for value in asked)
+
+    def build() -> dict[str, Any]:
+        form, commitment, size = _filters(request, publication)
+        query = urlencode({k: v for k, v in (("commitment", commitment), ("size", size)) if v})
+        view = selectors.overview(publication, commitment=commitment, size_band=size)
+        chart = charts.share_by_landlord(
+            [(row.landlord.landlord_name, row.landlord.share_met) for row in view.rows],
+            publication.headline.get("median_share_met"),
+            "Bar chart of each landlord's share of commitments met or exceeded; the figures "
+            "are in the table below it.",
+        )
+        return {
             "form": form,
-            "body": body,
+            "has_filters": any(asked),
+            "view": view,
+            "summary": tables.overview_tables(view)[1],
+            "chart": chart,
+            "rating_count": len(publication.ratings),
             **_downloads(
                 publication,
                 version,
                 "overview-download",
                 "Ratings and shares for every landlord",
-                query=_query(request, "commitment", "size") if form.is_valid() else "",
+                query=f"?{query}" if query else "",
             ),
-        },
+        }
+
+    return _scorecard_page(
+        request,
+        found,
+        version,
+        key=f"overview:{asked!r}" if cacheable else None,
+        template="publication/overview.html",
+        title=lambda: f"Charter results {publication.reporting_year}",
+        build=build,
     )
 
 
@@ -217,50 +234,40 @@ def _landlord_page(publication: Publication, slug: str) -> selectors.LandlordPag
     return page
 
 
-def _landlord_body(page: selectors.LandlordPage, version: Any) -> str:
-    name = page.landlord.landlord_name
-    chart = charts.share_by_year(
-        [(y.year, y.share_met) for y in page.history],
-        f"Bar chart of {name}'s share of commitments met or exceeded in each year; the figures "
-        "are in the table below it.",
-    )
-    return render_to_string(
-        "publication/fragments/landlord.html",
-        {
-            "publication": page.publication,
-            "page": page,
-            "chart": chart,
-            "history_table": tables.landlord_tables(page)[1],
-            "version": version,
-            "rating_count": len(page.publication.ratings),
-        },
-    )
-
-
 def landlord(
     request: HttpRequest, year: str, slug: str, version: int | None = None
 ) -> HttpResponse:
-    publication = _publication(request, year, version)
-    if not publication.landlords.filter(landlord_slug=slug).exists():
-        raise Http404("That landlord is not in these results")
-    body = _fragment(
-        publication,
-        f"landlord:{slug}:{version}",
-        lambda: _landlord_body(_landlord_page(publication, slug), version),
-    )
-    name = publication.landlords.filter(landlord_slug=slug).values_list("landlord_name", flat=True)[
-        0
-    ]
-    return render(
-        request,
-        "publication/landlord.html",
-        {
-            **_page(request, publication, version),
-            **_downloads(publication, version, "landlord-download", f"{name}'s ratings", slug),
-            "body": body,
-            "slug": slug,
+    found = _found(request, year, version)
+    publication = found.publication
+    assert publication is not None
+    named: dict[str, str] = {}
+
+    def build() -> dict[str, Any]:
+        page = _landlord_page(publication, slug)  # not found: 404, and nothing cached
+        name = named["name"] = page.landlord.landlord_name
+        chart = charts.share_by_year(
+            [(y.year, y.share_met) for y in page.history],
+            f"Bar chart of {name}'s share of commitments met or exceeded in each year; the "
+            "figures are in the table below it.",
+        )
+        return {
+            "page": page,
             "name": name,
-        },
+            "chart": chart,
+            "history_table": tables.landlord_tables(page)[1],
+            "rating_count": len(publication.ratings),
+            **_downloads(publication, version, "landlord-download", f"{name}'s ratings", slug),
+        }
+
+    return _scorecard_page(
+        request,
+        found,
+        version,
+        key=f"landlord:{slug}",
+        template="publication/landlord.html",
+        title=lambda: f"{named['name']}: charter results {publication.reporting_year}",
+        crumb=lambda: named["name"],
+        build=build,
     )
 
 
@@ -286,35 +293,30 @@ def _commitment_page(publication: Publication, number: int) -> selectors.Commitm
 def commitment(
     request: HttpRequest, year: str, number: int, version: int | None = None
 ) -> HttpResponse:
-    publication = _publication(request, year, version)
-    found = next((c for c in publication.commitments if c["number"] == number), None)
-    if found is None:
-        raise Http404("No such commitment in these results")
+    found = _found(request, year, version)
+    publication = found.publication
+    assert publication is not None
 
-    def build() -> str:
-        page = _commitment_page(publication, number)
-        return render_to_string(
-            "publication/fragments/commitment.html",
-            {
-                "publication": publication,
-                "page": page,
-                "version": version,
-                "rating_count": len(publication.ratings),
-            },
-        )
-
-    body = _fragment(publication, f"commitment:{number}:{version}", build)
-    return render(
-        request,
-        "publication/commitment.html",
-        {
-            **_page(request, publication, version),
+    def build() -> dict[str, Any]:
+        page = _commitment_page(publication, number)  # not found: 404, and nothing cached
+        return {
+            "page": page,
+            "commitment": page.commitment,
+            "rating_count": len(publication.ratings),
             **_downloads(
                 publication, version, "commitment-download", "Every landlord's rating", number
             ),
-            "body": body,
-            "commitment": found,
-        },
+        }
+
+    return _scorecard_page(
+        request,
+        found,
+        version,
+        key=f"commitment:{number}",
+        template="publication/commitment.html",
+        title=lambda: f"Commitment {number}: results {publication.reporting_year}",
+        crumb=lambda: f"Commitment {number}",
+        build=build,
     )
 
 
@@ -333,23 +335,20 @@ def commitment_download(
 
 
 def practices(request: HttpRequest, year: str, version: int | None = None) -> HttpResponse:
-    publication = _publication(request, year, version)
-
-    def build() -> str:
-        library = selectors.practice_library(publication)
-        return render_to_string(
-            "publication/fragments/practices.html",
-            {"publication": publication, "library": library, "version": version},
-        )
-
-    body = _fragment(publication, f"practices:{version}", build)
-    return render(
+    found = _found(request, year, version)
+    publication = found.publication
+    assert publication is not None
+    return _scorecard_page(
         request,
-        "publication/practices.html",
-        {
-            **_page(request, publication, version),
+        found,
+        version,
+        key="practices",
+        template="publication/practices.html",
+        title=lambda: f"Good practice: results {publication.reporting_year}",
+        crumb=lambda: "Good practice",
+        build=lambda: {
+            "library": selectors.practice_library(publication),
             **_downloads(publication, version, "practices-download", "The practice library"),
-            "body": body,
         },
     )
 
@@ -363,19 +362,30 @@ def practices_download(
 
 
 def methodology(request: HttpRequest, year: str, version: int | None = None) -> HttpResponse:
-    publication = _publication(request, year, version)
-    return render(
-        request,
-        "publication/methodology.html",
-        {
-            **_page(request, publication, version),
+    found = _found(request, year, version)
+    publication = found.publication
+    assert publication is not None
+
+    def build() -> dict[str, Any]:
+        scale, stages = tables.methodology_tables(publication)
+        return {
+            "scale": scale,
+            "stages": stages,
+            "versions": selectors.publication_versions(publication),
             **_downloads(
                 publication, version, "methodology-download", "The rating scale and stages"
             ),
-            "scale": tables.methodology_tables(publication)[0],
-            "stages": tables.methodology_tables(publication)[1],
-            "versions": selectors.publication_versions(publication),
-        },
+        }
+
+    return _scorecard_page(
+        request,
+        found,
+        version,
+        key="methodology",
+        template="publication/methodology.html",
+        title=lambda: f"How the results were reached: {publication.reporting_year}",
+        crumb=lambda: "Method",
+        build=build,
     )
 
 
@@ -389,14 +399,18 @@ def methodology_download(
 
 
 def versions(request: HttpRequest, year: str) -> HttpResponse:
-    publication = _publication(request, year)
-    return render(
+    found = _found(request, year)
+    publication = found.publication
+    assert publication is not None
+    return _scorecard_page(
         request,
-        "publication/versions.html",
-        {
-            **_page(request, publication, None),
-            "versions": selectors.publication_versions(publication),
-        },
+        found,
+        None,
+        key="versions",
+        template="publication/versions.html",
+        title=lambda: f"Versions of the {publication.reporting_year} results",
+        crumb=lambda: "Versions",
+        build=lambda: {"versions": selectors.publication_versions(publication)},
     )
 
 

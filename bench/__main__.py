@@ -135,6 +135,9 @@ def main() -> int:
     from bench import tsm as tsm_bench
 
     results += tsm_bench.run()  # Tenant Satisfaction Measures, in their own processes
+    from bench import publication as publication_bench
+
+    results += publication_bench.run()  # scorecards under gunicorn, 400 × 5 cycles, the report
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     width = max(len(r["name"]) for r in results)
     print(f"{'figure':<{width}}  {'value':>9}  {'baseline':>9}  {'ratio':>6}")

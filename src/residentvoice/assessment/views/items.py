@@ -225,125 +225,98 @@ def _versioned_post(
     return _item_page(request, item, **{name: form})
 
 
-@require_POST
-@permission_required("assessment.self_assess", item_of)
-def item_self(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
-    found = item_of(request, year, slug, number)
+def _versioned_view(
+    perm: str,
+    *,
+    make_form: Callable[[Any, AssessmentItem], Any],
+    name: str,
+    save: Callable[[HttpRequest, AssessmentItem, Any], AssessmentItem],
+    message: str,
+    anchor: str,
+) -> Callable[..., HttpResponse]:
+    """A POST-only view that saves one stage's answer on an item through its service."""
 
-    def make_form(data: Any, item: AssessmentItem) -> Any:
-        return forms.SelfAssessmentForm(data, item=item, prefix="self")
-
-    def save(form: Any) -> AssessmentItem:
-        data = form.cleaned_data
-        return services.item_self_assess(
-            item=found,
-            version=data["version"],
-            rating=data.get("rating"),
-            not_applicable=data.get("not_applicable", False),
-            not_applicable_reason=data.get("not_applicable_reason", ""),
-            what_we_do=data.get("what_we_do", ""),
-            how_residents_involved=data.get("how_residents_involved", ""),
-            criteria=form.criteria_values(),
+    @require_POST
+    @permission_required(perm, item_of)
+    def view(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+        found = item_of(request, year, slug, number)
+        return _versioned_post(
+            request,
+            found,
+            make_form=make_form,
+            name=name,
+            save=lambda form: save(request, found, form),
+            message=message,
+            anchor=anchor,
         )
 
-    return _versioned_post(
-        request,
-        found,
-        make_form=make_form,
-        name="self_form",
-        save=save,
-        message="Your draft is saved.",
-        anchor="self-assessment",
-    )
+    return view
 
 
-@require_POST
-@permission_required("assessment.review", item_of)
-def item_review(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
-    found = item_of(request, year, slug, number)
+item_self = _versioned_view(
+    "assessment.self_assess",
+    make_form=lambda data, item: forms.SelfAssessmentForm(data, item=item, prefix="self"),
+    name="self_form",
+    save=lambda request, item, form: services.item_self_assess(
+        item=item,
+        version=form.cleaned_data["version"],
+        rating=form.cleaned_data.get("rating"),
+        not_applicable=form.cleaned_data.get("not_applicable", False),
+        not_applicable_reason=form.cleaned_data.get("not_applicable_reason", ""),
+        what_we_do=form.cleaned_data.get("what_we_do", ""),
+        how_residents_involved=form.cleaned_data.get("how_residents_involved", ""),
+        criteria=form.criteria_values(),
+    ),
+    message="Your draft is saved.",
+    anchor="self-assessment",
+)
 
-    def make_form(data: Any, item: AssessmentItem) -> Any:
-        return forms.ReviewForm(data, item=item, prefix="review")
+item_review = _versioned_view(
+    "assessment.review",
+    make_form=lambda data, item: forms.ReviewForm(data, item=item, prefix="review"),
+    name="review_form",
+    save=lambda request, item, form: services.item_review(
+        item=item,
+        by=request.user,
+        version=form.cleaned_data["version"],
+        rating=form.cleaned_data.get("rating"),
+        feedback=form.cleaned_data.get("feedback", ""),
+        private_notes=form.cleaned_data.get("private_notes", ""),
+    ),
+    message="Your review is saved.",
+    anchor="review",
+)
 
-    def save(form: Any) -> AssessmentItem:
-        data = form.cleaned_data
-        return services.item_review(
-            item=found,
-            by=request.user,
-            version=data["version"],
-            rating=data.get("rating"),
-            feedback=data.get("feedback", ""),
-            private_notes=data.get("private_notes", ""),
-        )
+item_reply = _versioned_view(
+    "assessment.reply",
+    make_form=lambda data, item: forms.ReplyForm(data, prefix="reply"),
+    name="reply_form",
+    save=lambda request, item, form: services.item_reply(
+        item=item,
+        by=request.user,
+        version=form.cleaned_data["version"],
+        position=form.cleaned_data["position"],
+        reason=form.cleaned_data.get("reason", ""),
+    ),
+    message="Your reply is saved and the council has been told.",
+    anchor="reply",
+)
 
-    return _versioned_post(
-        request,
-        found,
-        make_form=make_form,
-        name="review_form",
-        save=save,
-        message="Your review is saved.",
-        anchor="review",
-    )
-
-
-@require_POST
-@permission_required("assessment.reply", item_of)
-def item_reply(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
-    found = item_of(request, year, slug, number)
-
-    def make_form(data: Any, item: AssessmentItem) -> Any:
-        return forms.ReplyForm(data, prefix="reply")
-
-    def save(form: Any) -> AssessmentItem:
-        data = form.cleaned_data
-        return services.item_reply(
-            item=found,
-            by=request.user,
-            version=data["version"],
-            position=data["position"],
-            reason=data.get("reason", ""),
-        )
-
-    return _versioned_post(
-        request,
-        found,
-        make_form=make_form,
-        name="reply_form",
-        save=save,
-        message="Your reply is saved and the council has been told.",
-        anchor="reply",
-    )
-
-
-@require_POST
-@permission_required("assessment.moderate", item_of)
-def item_moderate(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
-    found = item_of(request, year, slug, number)
-
-    def make_form(data: Any, item: AssessmentItem) -> Any:
-        return forms.ModerationForm(data, item=item, prefix="moderate")
-
-    def save(form: Any) -> AssessmentItem:
-        data = form.cleaned_data
-        return services.item_moderate(
-            item=found,
-            by=request.user,
-            version=data["version"],
-            rating=data.get("rating"),
-            not_applicable=data.get("not_applicable", False),
-            rationale=data.get("rationale", ""),
-        )
-
-    return _versioned_post(
-        request,
-        found,
-        make_form=make_form,
-        name="moderation_form",
-        save=save,
-        message="The final rating is saved.",
-        anchor="moderation",
-    )
+item_moderate = _versioned_view(
+    "assessment.moderate",
+    make_form=lambda data, item: forms.ModerationForm(data, item=item, prefix="moderate"),
+    name="moderation_form",
+    save=lambda request, item, form: services.item_moderate(
+        item=item,
+        by=request.user,
+        version=form.cleaned_data["version"],
+        rating=form.cleaned_data.get("rating"),
+        not_applicable=form.cleaned_data.get("not_applicable", False),
+        rationale=form.cleaned_data.get("rationale", ""),
+    ),
+    message="The final rating is saved.",
+    anchor="moderation",
+)
 
 
 def _simple_post(

@@ -406,7 +406,9 @@ def main() -> int:
     elif args.phase == "synthetic":
         print(json.dumps(phase_synthetic()))
     else:
-        for row in run():
+        rows = run()
+        (OUT / "publication.json").write_text(json.dumps(rows, indent=2) + "\n")
+        for row in rows:
             print(
                 f"{row['name']}: {row['value']} {row['unit']} (baseline {row['baseline']}, "
                 f"ratio {row['ratio']}) - {row['detail']}"

@@ -53,6 +53,12 @@ SENTINELS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Evidence files and reports are written under the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def set_final(
     cycle: AssessmentCycle,  # noqa: F811
     landlord: Any,

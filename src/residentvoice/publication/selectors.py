@@ -7,10 +7,12 @@ report or API response shows is exactly what was frozen when the cycle was publi
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import (
@@ -59,9 +61,10 @@ class Found:
     licence_changed: Any = None  # when the licence settings last changed, if ever
 
 
+# The small fields of a version, enough to choose one and to decide who may see it.
 LIGHT_FIELDS = [
-    "pk",
-    "cycle_id",
+    "id",
+    "cycle",
     "reporting_year",
     "version",
     "published_at",
@@ -73,18 +76,35 @@ LIGHT_FIELDS = [
 ]
 
 
+@functools.cache
+def _find_sql() -> str:
+    """Every version's small fields and when the licence last changed, in one statement. Every
+    public page starts with it, so it is written out once here: having the ORM build it again on
+    each request took a quarter of the time of a whole cached page."""
+    quote = connection.ops.quote_name
+
+    def column(model: Any, name: str) -> str:
+        return quote(str(model._meta.get_field(name).column))
+
+    columns = ", ".join(column(Publication, name) for name in LIGHT_FIELDS)
+    settings_table = quote(PublicationSettings._meta.db_table)
+    updated = column(PublicationSettings, "updated_at")
+    # Table and column names come from the models' own metadata; nothing from a request.
+    table = quote(Publication._meta.db_table)
+    return (
+        f"SELECT {columns}, (SELECT {updated} FROM {settings_table} "  # noqa: S608
+        f"ORDER BY {quote('id')} LIMIT 1) AS licence_changed FROM {table} "
+        f"ORDER BY {quote('reporting_year')}, {quote('version')}"
+    )
+
+
 def publication_find(year: str | None, version: int | None = None, *, user: Any = None) -> Found:
     """One query for what every scorecard page needs: every version's dates (the large published
     data is read later, only when a page is not already in the cache), from which come the
     version asked for (the newest of `year`, or of the newest year, when `version` is None),
     the years the asker may see and the newest version of that year. Versions under embargo
     cost one more query each, to ask whether the asker may preview them."""
-    licence = PublicationSettings.objects.order_by("pk").values("updated_at")[:1]
-    rows = list(
-        Publication.objects.only(*LIGHT_FIELDS)
-        .annotate(licence_changed=Subquery(licence))
-        .order_by("reporting_year", "version")
-    )
+    rows = list(Publication.objects.raw(_find_sql()))
     allowed: dict[int, bool] = {}
 
     def visible(publication: Publication) -> bool:
@@ -112,7 +132,7 @@ def publication_find(year: str | None, version: int | None = None, *, user: Any 
         publication=chosen,
         years=years,
         newest_version=newest[year].version if chosen is not None and year else None,
-        licence_changed=rows[0].licence_changed if rows else None,
+        licence_changed=getattr(rows[0], "licence_changed", None) if rows else None,
     )
 
 

@@ -91,6 +91,7 @@ def cycle_publish(
         )
         if viewers:
             publication.embargo_viewers.set(viewers)
+        publication_settings_get()  # the licence it is published under, the default if unset
         snapshot = freeze_cycle(cycle)
         derive(snapshot, previous)
         save_snapshot(snapshot, publication)

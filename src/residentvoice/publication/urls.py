@@ -9,41 +9,22 @@ from django.urls import URLPattern, path, register_converter
 from . import views
 
 
-class ScorecardYearConverter:
-    """A reporting year: 2024-25."""
-
-    regex = r"[0-9]{4}-[0-9]{2}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-class TableFormatConverter:
-    regex = r"csv|xlsx"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
+def _converter(pattern: str, what: str) -> type:
+    """A path converter for `pattern` that hands the text over as it is."""
+    return type(
+        what,
+        (),
+        {
+            "regex": pattern,
+            "to_python": lambda self, value: value,
+            "to_url": lambda self, value: value,
+        },
+    )
 
 
-class DatasetFormatConverter:
-    regex = r"json|zip"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(ScorecardYearConverter, "scorecard_year")
-register_converter(TableFormatConverter, "table_format")
-register_converter(DatasetFormatConverter, "dataset_format")
+register_converter(_converter(r"[0-9]{4}-[0-9]{2}", "ReportingYear"), "scorecard_year")
+register_converter(_converter(r"csv|xlsx", "TableFormat"), "table_format")
+register_converter(_converter(r"json|zip", "DatasetFormat"), "dataset_format")
 
 
 def _year_pages(prefix: str, suffix: str) -> list[URLPattern]:

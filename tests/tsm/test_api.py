@@ -121,3 +121,8 @@ def test_peer_options_come_from_the_release_in_a_sensible_order(db, tmp_path):
     assert options.size_bands == ["<5,000", "5,000-40,000", ">40000"]
     assert options.regions == ["North"]
     assert options.landlord_types == ["PRP"]
+
+
+def test_a_page_past_any_real_page_is_refused_not_a_crash(client, db):
+    response = client.get("/api/v1/tsm/releases", {"page": 10**12})
+    assert response.status_code == 422

@@ -22,15 +22,16 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.throttling import AnonRateThrottle
+
+from residentvoice.core.api_pages import PAGE_SIZE, Pages
 
 from . import selectors
 from .models import CommitmentResult, Publication, PublicationSettings, SizeBand
 
 YEAR_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
-PAGE_SIZE = 100
 DEFAULT_RATE = "120/m"
 
 
@@ -46,15 +47,6 @@ class PublicationThrottle(AnonRateThrottle):
         self.rate = getattr(settings, "RESIDENTVOICE_API_RATE", DEFAULT_RATE)
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)
-
-
-class Pages(PageNumberPagination):
-    """Numbered pages of at most 100 rows; a page number past any real page is refused (422)
-    rather than passed to the database, where a huge offset would fail."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=100_000)
-        page_size: int | None = Field(None, ge=1, le=PAGE_SIZE)
 
 
 router = Router(tags=["Published charter results"], throttle=[PublicationThrottle()])

@@ -16,7 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from residentvoice.assessment.models import AssessmentCycle, Stage, StageMove
-from residentvoice.assessment.services import cycle_stage, cycle_unmoderated
+from residentvoice.assessment.services import (
+    cycle_reality_outcomes_publish,
+    cycle_stage,
+    cycle_unmoderated,
+)
 
 from .models import (
     CommitmentResult,
@@ -102,6 +106,10 @@ def cycle_publish(
             moved_at=now,
             note=note.strip() or "Published",
         )
+        if publication.publish_at <= now:
+            # What residents said in reality checks, and what was decided, joins the public
+            # "you said, we did" register with the results (under embargo it waits; see docs).
+            cycle_reality_outcomes_publish(cycle=cycle)
     return publication
 
 

@@ -11,7 +11,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from residentvoice.core.api_pages import PAGE_SIZE, Pages
 
 from . import selectors
 from .measures import MEASURES, Population
@@ -21,7 +23,6 @@ router = Router(tags=["Tenant Satisfaction Measures"])
 
 YEAR_PATTERN = r"^[0-9]{4}-[0-9]{2}$"
 MEASURE_PATTERN = r"^(TP(0[1-9]|1[0-2])|BS0[1-5]|RP01|RP02_[12]|CH0[12]_[12]|NM01_[12])$"
-PAGE_SIZE = 100
 
 
 class ReleaseOut(Schema):
@@ -164,7 +165,7 @@ def _check_peer_filters(filters: BenchmarkFilters) -> None:
 
 
 @router.get("/releases", response=list[ReleaseOut], url_name="tsm-releases")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def tsm_releases(request: HttpRequest) -> Any:
     """Every release imported, newest year first; replaced ones are kept as history."""
     return _MappedQuerySet(
@@ -179,7 +180,7 @@ def tsm_releases(request: HttpRequest) -> Any:
 
 
 @router.get("/values", response=list[ValueOut], url_name="tsm-values")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def tsm_values(request: HttpRequest, filters: Query[ValueFilters]) -> Any:
     """The regulator's published figures for a year, by landlord, population and measure."""
     values = selectors.tsm_values(
@@ -209,7 +210,7 @@ def _benchmark_table(filters: BenchmarkFilters) -> selectors.BenchmarkTable:
 
 
 @router.get("/benchmarks", response=list[BenchmarkRowOut], url_name="tsm-benchmarks")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def tsm_benchmarks(request: HttpRequest, filters: Query[BenchmarkFilters]) -> Any:
     """Every peer landlord's value for one measure with its percentile and quarter."""
     table = _benchmark_table(filters)
@@ -247,7 +248,7 @@ def tsm_benchmark_summary(request: HttpRequest, filters: Query[BenchmarkFilters]
 
 
 @router.get("/trend", response=list[TrendPointOut], url_name="tsm-trend")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=PAGE_SIZE)
 def tsm_trend(request: HttpRequest, filters: Query[TrendFilters]) -> Any:
     """A landlord's value for a measure in every year imported, beside the national median;
     codes linked across years (a landlord reporting under a new code) join the series."""

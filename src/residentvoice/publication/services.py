@@ -186,6 +186,8 @@ def publication_correct(
         corrected.embargo_viewers.set(list(latest.embargo_viewers.all()))
         derive(snapshot, previous)
         save_snapshot(snapshot, corrected)
+        if corrected.publish_at <= now:
+            cycle_reality_outcomes_publish(cycle=cycle)
     return corrected
 
 

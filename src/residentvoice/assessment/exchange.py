@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from residentvoice.charter.models import RatingOption
+from residentvoice.core.file_problems import FileProblemsError, Problem
 
 from . import services
 from .models import (
@@ -85,30 +86,8 @@ PREVIEW_SALT = "residentvoice.assessment.import-preview"
 PREVIEW_MAX_AGE = 2 * 60 * 60  # seconds a preview may be applied after it was made
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong with an uploaded file, pinned to where a person can find it."""
-
-    sheet: str  # "" for the whole file
-    row: int | None  # as spreadsheets number rows, from 1
-    column: str  # as spreadsheets letter columns, "" for a whole row or sheet
-    reason: str
-
-    def __str__(self) -> str:
-        where = [f"sheet “{self.sheet}”"] if self.sheet else ["the file"]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.reason}"
-
-
-class SheetError(Exception):
+class SheetError(FileProblemsError):
     """The file (or the preview being applied) cannot be used; nothing was changed."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems[:50]))
 
 
 class PreviewOutdatedError(Exception):

@@ -186,10 +186,6 @@ class MeasureChoiceForm(GovukForm):
         return data
 
 
-class TrendForm(MeasureChoiceForm):
-    pass
-
-
 class BenchmarkFilterForm(MeasureChoiceForm):
     """Which measure and which peers: the peer choices come from the release itself."""
 

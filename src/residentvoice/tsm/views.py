@@ -307,7 +307,7 @@ def trend(request: HttpRequest, code: str) -> HttpResponse:
     data = request.GET.copy()
     for name, value in DEFAULT_BENCHMARK.items():
         data.setdefault(name, value)
-    form = forms.TrendForm(data)
+    form = forms.MeasureChoiceForm(data)
     context: dict[str, Any] = {"landlord": landlord, "form": form}
     if form.is_valid():
         measure, population = form.cleaned_data["measure"], form.cleaned_data["population"]

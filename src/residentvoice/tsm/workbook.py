@@ -15,6 +15,8 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from residentvoice.core.file_problems import FileProblemsError, Problem
+
 from .measures import FILTERED_CODES, FIVE_ANSWERS, MEASURES, Answer, Kind, Population
 
 
@@ -37,28 +39,8 @@ PERCEPTION_ROLES = {
 REQUIRED_ROLES = (SheetRole.LCRA_PERCEPTION, SheetRole.LCHO_PERCEPTION, SheetRole.MANAGEMENT)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong with the file, pinned to where a person can find it."""
-
-    sheet: str
-    row: int | None  # as Excel numbers rows, from 1
-    column: str | None  # as Excel letters columns
-    reason: str
-
-    def __str__(self) -> str:
-        where = [f"sheet {self.sheet!r}"] if self.sheet else []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where) or 'file'}: {self.reason}"
-
-
-class WorkbookError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems[:50]))
+class WorkbookError(FileProblemsError):
+    """The workbook cannot be imported; nothing was changed."""
 
 
 @dataclass

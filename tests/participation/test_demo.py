@@ -12,6 +12,7 @@ from residentvoice.participation.models import (
     ConsultationStatus,
     RegisterEntry,
     Review,
+    SourceKind,
 )
 from residentvoice.participation.selectors import participation_figures
 
@@ -40,7 +41,11 @@ def test_two_founding_landlords_have_a_completed_consultation_and_a_review():
         assert len(statuses) == 5
         assert {"done", "rejected", "in_progress"} <= set(statuses)
         assert review.recommendations.filter(status_changes__is_challenge=True).exists()
-    assert RegisterEntry.objects.filter(is_public=True).count() == 2 * (1 + 5)
+    public = RegisterEntry.objects.filter(is_public=True)
+    participation_sources = [SourceKind.CONSULTATION, SourceKind.RECOMMENDATION]
+    assert public.filter(source_kind__in=participation_sources).count() == 2 * (1 + 5)
+    # The published assessment cycles put their reality-check outcomes in the register too.
+    assert public.filter(source_kind=SourceKind.REALITY_CHECK).exists()
     assert not RegisterEntry.objects.filter(is_synthetic=False).exists()
     rhp = Consultation.objects.get(landlord__short_name="RHP").landlord
     figures = participation_figures(landlord_ids=[rhp.pk], reporting_year="2024-25")[rhp.pk]

@@ -98,8 +98,14 @@ def _stage_label(stage: str) -> str:
 
 
 def stage_allows(item: AssessmentItem, *stages: str) -> bool:
-    """Whether edits for `stages` are open on this item now (its cycle's stage, or a reopening)."""
-    return cycle_stage(item.participation.cycle) in stages or item.reopened_for in stages
+    """Whether edits for `stages` are open on this item now (its cycle's stage, or a reopening).
+
+    For showing forms: it trusts the stage the selectors already set on the cycle, so a page asks
+    the database once; the write services check the stage afresh (`_require_stage`).
+    """
+    cycle = item.participation.cycle
+    current = getattr(cycle, "stage", None) or cycle_stage(cycle)
+    return current in stages or item.reopened_for in stages
 
 
 def self_assessment_open(item: AssessmentItem) -> bool:

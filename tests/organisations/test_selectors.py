@@ -63,3 +63,32 @@ def test_borough_totals_count_signatories_and_social_rent(db):
     totals = selectors.borough_totals()
     assert (totals.landlords, totals.signatories) == (2, 1)
     assert (totals.social_rent_homes, totals.borough_homes) == (6300, 8100)
+
+
+def test_landlord_page_with_charter_figures_and_ratings_keeps_its_query_count(
+    client, council, tmp_path
+):
+    """With the charter loaded, the regulator's figures imported and charter results published,
+    the landlord page (its "Do tenants feel listened to?" block included) still runs the same
+    queries with 20 and with 400 landlords in the borough."""
+    from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
+    from residentvoice.tsm.services import tsm_release_import
+
+    from ..tsm.conftest import build_workbook
+    from ..tsm.test_participation import _publish_ratings
+
+    charter_load(path=DEFAULT_CHARTER_PATH)
+    first = LandlordFactory(slug="aaa-first", name="AAA First", regulator_code="L9001")
+    other = LandlordFactory(slug="aaa-other", name="AAA Other", regulator_code="L9003")
+    StockFigureFactory(landlord=first)
+    tsm_release_import(path=build_workbook(tmp_path / "tsm.xlsx", year_start=2050))
+    _publish_ratings(first, other, {2: "exceeded"})
+    url = reverse("organisations:landlord-detail", kwargs={"slug": "aaa-first"})
+    _borough(20)
+    with_20 = _queries(client, url)
+    _borough(380)
+    with_400 = _queries(client, url)
+    assert with_20 == with_400
+    page = client.get(url).content.decode()
+    assert "Exceeded" in page  # the block was really there, ratings and all
+    assert "(TP06)" in page

@@ -4,7 +4,9 @@ small synthetic workbooks shaped like the regulator's."""
 from __future__ import annotations
 
 import random
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from openpyxl import Workbook
@@ -76,7 +78,7 @@ def perception_sheet(
     *,
     shuffle: bool = False,
     extra_columns: bool = False,
-    marker_cell: tuple[str, str, str] | None = None,
+    marker_cell: tuple[str, str, object] | None = None,
 ) -> tuple[list[str], list[list[object]]]:
     """Headers and rows: each landlord has (code, name, five counts used for every measure)."""
     headers = [
@@ -192,7 +194,7 @@ def build_workbook(
     landlords: list[tuple[str, str, list[int]]] | None = None,
     shuffle: bool = False,
     extra_columns: bool = False,
-    marker_cell: tuple[str, str, str] | None = None,
+    marker_cell: tuple[str, str, object] | None = None,
     header_row: int = 3,
     prefix: str | None = None,
     skip_measure: str | None = None,
@@ -231,3 +233,22 @@ def build_workbook(
     write_sheet(workbook, f"{tag}_Management_Info", headers, rows, header_row=header_row)
     workbook.save(path)
     return path
+
+
+def damage_sheet(path: Path, sheet_name: str) -> Path:
+    """A copy of the workbook with the named sheet's XML cut short, as an interrupted download
+    or a failing disk leaves it; the other sheets stay whole."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    with zipfile.ZipFile(path) as source:
+        sheets = ElementTree.fromstring(source.read("xl/workbook.xml")).iter(f"{main}sheet")
+        rel_id = next(s.get(relationship) for s in sheets if s.get("name") == sheet_name)
+        links = ElementTree.fromstring(source.read("xl/_rels/workbook.xml.rels"))
+        target = next(r.get("Target", "") for r in links if r.get("Id") == rel_id)
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        items = [(item, source.read(item.filename)) for item in source.infolist()]
+    damaged = path.with_name(f"damaged-{path.name}")
+    with zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item, data in items:
+            copy.writestr(item, data[: len(data) // 2] if item.filename == member else data)
+    return damaged

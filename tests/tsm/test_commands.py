@@ -60,3 +60,47 @@ def test_compute_reports_bad_rows(tmp_path):
     path.write_text("id,population,TP01\n1,LCRA,Brilliant\n")
     with pytest.raises(CommandError, match="row 2, column C"):
         run("compute", str(path))
+
+
+def test_verify_strict_fails_on_differences(real_release, db):
+    with pytest.raises(CommandError, match=r"23 differences above 0\.1") as error:
+        run("verify", "--year", "2023-24", "--strict")
+    assert error.value.returncode == 1
+
+
+def test_verify_strict_passes_a_clean_release(db, tmp_path):
+    run("import", str(build_workbook(tmp_path / "clean.xlsx", year_start=2042)))
+    assert "No differences above 0.1." in run("verify", "--year", "2042-43", "--strict")
+
+
+def test_show_gives_the_reason_for_a_figure_not_given(real_release, db):
+    data = json.loads(run("show", "--year", "2023-24", "--landlord", "L4279", "--json"))
+    shown = {(m["code"], m["population"]): m for m in data["measures"]}
+    assert shown[("CH01_1", "LCHO")]["value"] is None
+    assert shown[("CH01_1", "LCHO")]["reason"] == "The landlord did not give this figure"
+    assert shown[("CH01_1", "LCRA")]["value"] == 105.2
+    table = run("show", "--year", "2023-24", "--landlord", "L4279")
+    assert "The landlord did not give this figure" in table
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("L0514", "L0514", "--from-year", "2024-25"), "must differ"),
+        (("L0514", "L0726", "--from-year", "next year"), "like 2024-25"),
+    ],
+)
+def test_link_explains_a_mistake(db, args, words):
+    with pytest.raises(CommandError, match=words) as error:
+        run("link", *args)
+    assert "Nothing linked" in str(error.value)
+
+
+def test_import_of_a_damaged_file_names_the_sheet(db, tmp_path):
+    from .conftest import damage_sheet
+
+    path = damage_sheet(
+        build_workbook(tmp_path / "d.xlsx", year_start=2043), "TSM44_LCRA_Perception"
+    )
+    with pytest.raises(CommandError, match=r"TSM44_LCRA_Perception.*cannot be read"):
+        run("import", str(path))

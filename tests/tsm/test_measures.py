@@ -110,37 +110,100 @@ def test_population_results_report_sample_checks_and_methods():
     assert set(result.by_collection_method) == {"Telephone", "Online"}
 
 
-answers = st.sampled_from([*list(Answer), None])
-response_rows = st.lists(
-    st.tuples(
-        answers, st.floats(min_value=0.01, max_value=50), st.sampled_from(list(Population)[:2])
-    ),
-    min_size=1,
-    max_size=60,
+# Overall satisfaction and three filtered questions: repairs (TP02), complaints (TP09) and
+# communal areas (TP10), whose answers count only when the filter answer is not "no".
+ENGINE_CODES = ("TP01", "TP02", "TP09", "TP10")
+ENGINE_FILTERED = ("TP02", "TP09", "TP10")
+METHODS = ("Telephone", "Online", "Post")
+
+respondent = st.fixed_dictionaries(
+    {
+        "population": st.sampled_from([Population.LCRA, Population.LCHO]),
+        "method": st.sampled_from(METHODS),
+        "weight": st.one_of(st.just(1.0), st.floats(min_value=0.01, max_value=50)),
+        "answers": st.fixed_dictionaries(
+            {code: st.sampled_from([*list(Answer), None]) for code in ENGINE_CODES}
+        ),
+        "filters": st.fixed_dictionaries(
+            {code: st.sampled_from([True, False, None]) for code in ENGINE_FILTERED}
+        ),
+    }
 )
 
 
+def _reference(rows, population, method, code):
+    """The plain computation, row by row: who counts, and the share answering positively.
+    Returns None when nobody answered the question at all (the engine then has no result)."""
+    counted = [
+        row
+        for row in rows
+        if row["population"] is population
+        and (method is None or row["method"] == method)
+        and row["answers"][code] is not None
+        and not (code in ENGINE_FILTERED and row["filters"][code] is False)
+    ]
+    if not counted:
+        return None
+    five = [row for row in counted if row["answers"][code] in FIVE_ANSWERS]
+    positive = [row for row in five if row["answers"][code] in FIVE_ANSWERS[:2]]
+    weight = sum(row["weight"] for row in five)
+    return {
+        "value": sum(row["weight"] for row in positive) / weight * 100 if five else None,
+        "unweighted_value": len(positive) / len(five) * 100 if five else None,
+        "respondents": len(five),
+    }
+
+
+def _check_against_reference(measures, rows, population, method):
+    found = {m.code: m for m in measures}
+    for code in ENGINE_CODES:
+        expected = _reference(rows, population, method, code)
+        if expected is None:
+            assert code not in found
+            continue
+        result = found[code]
+        assert result.respondents == expected["respondents"]
+        for name in ("value", "unweighted_value"):
+            got, want = getattr(result, name), expected[name]
+            if want is None:
+                assert got is None
+            else:
+                assert 0 <= got <= 100
+                assert got == pytest.approx(want)
+
+
 @settings(max_examples=150, deadline=None)
-@given(response_rows, st.randoms())
+@given(st.lists(respondent, min_size=1, max_size=60), st.randoms())
 def test_engine_is_bounded_order_free_and_matches_a_plain_computation(rows, rnd):
+    """Weighted and unweighted results, overall and by collection method, for a plain and three
+    filtered questions, equal a row-by-row computation and do not depend on row order."""
     responses = [
-        SurveyResponse(str(i), pop, {"TP01": a}, weight=w) for i, (a, w, pop) in enumerate(rows)
+        SurveyResponse(
+            str(i),
+            row["population"],
+            row["answers"],
+            row["filters"],
+            weight=row["weight"],
+            collection_method=row["method"],
+        )
+        for i, row in enumerate(rows)
     ]
     shuffled = responses[:]
     rnd.shuffle(shuffled)
-    first = {r.population: r.measures for r in perception_results(responses)}
-    second = {r.population: r.measures for r in perception_results(shuffled)}
-    for population, measures in first.items():
-        for measure, again in zip(measures, second[population], strict=True):
-            positive = sum(w for a, w, p in rows if p is population and a in FIVE_ANSWERS[:2])
-            answered = sum(w for a, w, p in rows if p is population and a in FIVE_ANSWERS)
-            reference = positive / answered * 100 if answered else None
-            if reference is None:
-                assert measure.value is None
-            else:
-                assert 0 <= measure.value <= 100
-                assert measure.value == pytest.approx(reference)
-                assert again.value == pytest.approx(measure.value)
+    results = {r.population: r for r in perception_results(responses)}
+    again = {r.population: r for r in perception_results(shuffled)}
+    assert set(results) == {row["population"] for row in rows}
+    for population, result in results.items():
+        mine = [row for row in rows if row["population"] is population]
+        assert result.sample_size == len(mine)
+        _check_against_reference(result.measures, rows, population, None)
+        assert set(result.by_collection_method) == {row["method"] for row in mine}
+        for method, measures in result.by_collection_method.items():
+            _check_against_reference(measures, rows, population, method)
+        for first, second in zip(result.measures, again[population].measures, strict=True):
+            assert (first.code, first.respondents) == (second.code, second.respondents)
+            assert first.value == pytest.approx(second.value)
+            assert first.unweighted_value == pytest.approx(second.unweighted_value)
 
 
 @given(st.integers(min_value=1, max_value=2_000_000))

@@ -60,3 +60,140 @@ def test_real_rhp_participation(real_release, db):
     benchmark = lcra["TP06"].benchmark
     assert benchmark is not None
     assert benchmark.peers > 300
+
+
+# --- beside the charter's commitments on residents' voice ---------------------------------------
+
+
+def _publish_ratings(landlord, other_landlord, finals, *, year="2024-25", publish_at=None):
+    """Open a cycle for `year` on the current charter, give `landlord` the final ratings in
+    `finals` (commitment number → rating code, the rest "met") and publish it."""
+    from django.utils import timezone
+
+    from residentvoice.assessment.models import AssessmentItem, Stage
+    from residentvoice.assessment.services import cycle_open
+    from residentvoice.charter.selectors import charter_current
+    from residentvoice.publication.services import cycle_publish
+
+    from ..assessment.conftest import move_to, rating
+
+    cycle = cycle_open(
+        reporting_year=year, landlords=[landlord, other_landlord], charter=charter_current()
+    )
+    move_to(cycle, Stage.MODERATION)
+    for number, code in finals.items():
+        AssessmentItem.objects.filter(
+            participation__cycle=cycle, landlord=landlord, commitment__number=number
+        ).update(
+            final_rating=rating(code), final_rationale="For the test", moderated_at=timezone.now()
+        )
+    move_to(cycle, Stage.READY_TO_PUBLISH)
+    return cycle_publish(cycle=cycle, by=None, publish_at=publish_at)
+
+
+@pytest.fixture
+def charter_and_figures(council, landlord, other_landlord):
+    from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
+
+    from .authorization import with_figures
+
+    charter_load(path=DEFAULT_CHARTER_PATH)
+    with_figures({"landlord": landlord, "other_landlord": other_landlord})
+    return landlord
+
+
+def _block(client, landlord):
+    page = client.get(reverse("organisations:landlord-detail", args=[landlord.slug]))
+    text = page.content.decode()
+    start = text.index('id="tsm-participation-heading"')
+    return text[start : text.index("</section>", start)]
+
+
+def test_voice_commitments_sit_beside_tp06_to_tp08_not_yet_assessed(client, charter_and_figures):
+    block = _block(client, charter_and_figures)
+    # Commitments mapped to the voice, engagement and scrutiny standards (default charter).
+    for title in (
+        "2. Residents help design the participation strategy",
+        "3. Residents scrutinise housing services",
+        "4. You said, we did",
+        "11. A route from residents to the board",
+        "13. Consulting residents before changes",
+    ):
+        assert title in block
+    assert "Treating residents with respect" not in block  # about respect, not voice
+    assert "The council speaks up for residents" not in block  # the council's own promise
+    assert block.count("Not yet assessed") == 9
+    assert "The council has not yet published charter results" in block
+    for code in ("TP06", "TP07", "TP08"):
+        assert f"({code})" in block
+    assert "England median" in block
+
+
+def test_voice_commitments_show_the_latest_published_rating(
+    client, charter_and_figures, other_landlord
+):
+    landlord = charter_and_figures
+    _publish_ratings(landlord, other_landlord, {2: "partly_met", 3: "not_met"}, year="2023-24")
+    _publish_ratings(landlord, other_landlord, {2: "exceeded", 3: "not_met"})
+    block = _block(client, landlord)
+    assert "as rated in the 2024-25 results" in block
+    row = block[block.index("2. Residents help design") :]
+    assert row[: row.index("</tr>")].count("Exceeded") == 1  # the newer year's rating
+    row = block[block.index("3. Residents scrutinise") :]
+    assert "Not met" in row[: row.index("</tr>")]
+    assert "Not yet assessed" not in block
+    assert reverse("publication:landlord", args=["2024-25", landlord.slug]) in block
+
+
+def test_results_under_embargo_are_not_shown(client, charter_and_figures, other_landlord):
+    import datetime
+
+    from django.utils import timezone
+
+    later = timezone.now() + datetime.timedelta(days=7)
+    _publish_ratings(charter_and_figures, other_landlord, {2: "exceeded"}, publish_at=later)
+    block = _block(client, charter_and_figures)
+    assert "Exceeded" not in block
+    assert block.count("Not yet assessed") == 9
+
+
+def test_ratings_against_another_charter_do_not_count(
+    client, charter_and_figures, other_landlord, tmp_path
+):
+    """Results published against the shipped default do not rate a council's own charter."""
+    from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
+
+    _publish_ratings(charter_and_figures, other_landlord, {2: "exceeded"})
+    own = tmp_path / "own-charter.yaml"
+    own.write_text(
+        DEFAULT_CHARTER_PATH.read_text()
+        .replace("slug: resident-participation-charter", "slug: our-own-charter")
+        .replace("default_text: true", "default_text: false")
+    )
+    charter_load(path=own)
+    block = _block(client, charter_and_figures)
+    assert "Exceeded" not in block
+    assert "Not yet assessed" in block
+
+
+def test_a_landlord_without_figures_still_sees_its_commitments(client, council):
+    from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
+
+    charter_load(path=DEFAULT_CHARTER_PATH)
+    small = LandlordFactory(slug="tiny", regulator_code="")
+    block = _block(client, small)
+    assert "Not yet assessed" in block
+    assert "no Tenant Satisfaction Measures from the regulator" in block
+
+
+def test_the_block_reads_in_a_fixed_number_of_queries(
+    charter_and_figures, other_landlord, django_assert_num_queries
+):
+    from residentvoice.tsm.selectors import residents_voice
+
+    _publish_ratings(charter_and_figures, other_landlord, {2: "exceeded"})
+    with django_assert_num_queries(9):
+        voice = residents_voice(charter_and_figures)
+    assert voice.ratings_year == "2024-25"
+    assert len(voice.commitments) == 9
+    assert voice.measures is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from residentvoice.tsm.models import MeasureValue, PerceptionSurvey, RegulatorLandlord, TsmRelease
 from residentvoice.tsm.responses import SurveyFileError
@@ -172,3 +173,129 @@ def test_survey_file_problems_import_nothing(db, tmp_path):
     from residentvoice.tsm.models import OwnSurvey
 
     assert not OwnSurvey.objects.exists()
+
+
+# --- figures the regulator did not give --------------------------------------------------------
+
+
+def test_real_rhp_shared_owner_complaints_have_a_reason_not_a_zero(real_release, db):
+    for population in ("LCHO", "COMBINED"):
+        for measure in ("CH01_1", "CH01_2", "CH02_1", "CH02_2"):
+            value = _value("L4279", measure, population)
+            assert (value.value, value.marker) == (None, "X")
+    # The rental figures beside them are the regulator's own, unchanged.
+    assert round(float(_value("L4279", "CH01_1").value), 1) == 105.2
+    assert round(float(_value("L4279", "CH02_1").value), 1) == 74.8
+    data = tsm_landlord_year(year="2023-24", code="L4279")
+    shown = {(m["code"], m["population"]): m for m in data["measures"]}
+    assert shown[("CH01_1", "LCHO")]["value"] is None
+    assert shown[("CH01_1", "LCHO")]["reason"] == "The landlord did not give this figure"
+    assert shown[("CH01_1", "LCHO")]["marker"] == "X"
+
+
+def test_real_release_keeps_no_zero_for_a_numerator_not_given(real_release, db):
+    values = MeasureValue.objects.filter(release=real_release)
+    assert not values.filter(value=0, part_markers__has_key="numerator").exists()
+    assert values.filter(marker="X").count() == 2657  # 2,655 with both parts marked, 2 with one
+    # Two other landlords the audit named: a water safety check and emergency repairs.
+    for code, measure in (("00ML", "BS04"), ("LH4353", "RP02_2")):
+        value = _value(code, measure, "ALL")
+        assert (value.value, value.marker) == (None, "X")
+
+
+def test_the_real_file_imports_clean(real_release, db):
+    # Only the two known stray words in supplementary columns are noted (docs/TSM.md).
+    assert len(real_release.notices) == 2
+    assert all("'Unweighted'" in notice for notice in real_release.notices)
+
+
+def test_real_verification_counts(real_release, db):
+    result = tsm_release_verify(year="2023-24")
+    assert result.checked == 9990
+    assert result.not_checkable == 0
+    assert len(result.differences) == 23
+
+
+def test_the_migration_settles_zeros_stored_before(db, tmp_path):
+    """A release imported before the change kept 0 for a figure not given; migrating settles it
+    the way the importer now reads it, and doing so twice changes nothing more."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "residentvoice.tsm.migrations.0003_management_zeros_with_marked_parts"
+    )
+    path = build_workbook(tmp_path / "old.xlsx", year_start=2033)
+    release = tsm_release_import(path=path).release
+    rows = MeasureValue.objects.filter(release=release, regulator_landlord__code="L9001")
+    # As the old importer stored them: 0, no marker, the parts' markers aside.
+    rows.filter(measure="CH01_1").update(
+        value=0,
+        marker="",
+        numerator=None,
+        denominator=None,
+        part_markers={"numerator": "X", "denominator": "X"},
+    )
+    rows.filter(measure="CH02_1").update(
+        value=0, marker="", numerator=0, part_markers={"denominator": "X"}
+    )
+    migration.settle_marked_zeros(apps, None)
+    migration.settle_marked_zeros(apps, None)
+    settled = {v.measure: (v.value, v.marker) for v in rows.filter(measure__startswith="CH0")}
+    assert settled["CH01_1"] == (None, "X")
+    assert settled["CH02_1"] == (0, "")  # nothing happened: a real 0 stays
+    assert settled["CH01_2"][1] == ""  # untouched
+
+
+# --- code links and trends ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "year", "field", "words"),
+    [
+        ("L0514", "l0514", "2024-25", "later_code", "must differ"),
+        ("L0514", "", "2024-25", "later_code", "Enter the code"),
+        ("L0514", "L0726", "2024", "from_year", "like 2024-25"),
+        ("L0514", "L0726", "2024-26", "from_year", "like 2024-25"),
+    ],
+)
+def test_a_code_link_says_what_is_wrong(db, earlier, later, year, field, words):
+    before = RegulatorLandlord.objects.count()
+    with pytest.raises(ValidationError) as error:
+        regulator_code_link(earlier_code=earlier, later_code=later, from_year=year)
+    assert words in " ".join(error.value.message_dict[field])
+    assert RegulatorLandlord.objects.count() == before  # nothing recorded
+
+
+def test_a_code_link_may_not_lead_back(db):
+    regulator_code_link(earlier_code="L0514", later_code="L0726", from_year="2024-25")
+    with pytest.raises(ValidationError, match="already joined"):
+        regulator_code_link(earlier_code="L0726", later_code="L0514", from_year="2025-26")
+    # Recording the same link again is fine (and changes nothing).
+    regulator_code_link(earlier_code="L0514", later_code="L0726", from_year="2024-25")
+
+
+@pytest.mark.parametrize(
+    ("from_year", "expected_code", "expected_value"),
+    [
+        # 2050-51 is before the link starts: the landlord reported under its earlier code.
+        ("2051-52", "L9001", 70.0),
+        # The link starts in 2050-51: the later code is the one it reported under that year.
+        ("2050-51", "L9003", 50.0),
+    ],
+)
+def test_two_linked_codes_in_one_release(db, tmp_path, from_year, expected_code, expected_value):
+    """Both codes of a landlord appear in one release: the code it reported under that year
+    wins, in the trend and on the landlord page alike."""
+    from residentvoice.tsm.selectors import participation_measures, tsm_trend
+
+    tsm_release_import(path=build_workbook(tmp_path / "t.xlsx", year_start=2050))
+    regulator_code_link(earlier_code="L9001", later_code="L9003", from_year=from_year)
+    for code in ("L9001", "L9003"):
+        [point] = tsm_trend(code=code, measure="TP01", population="LCRA")
+        assert (point.code, point.value) == (expected_code, expected_value)
+    landlord = LandlordFactory(regulator_code="L9003")
+    figures = participation_measures(landlord)
+    assert figures is not None
+    assert figures.code == expected_code

@@ -250,3 +250,42 @@ def test_landlord_page_links_to_its_satisfaction_figures(client, council, landlo
     with_figures({"landlord": landlord, "other_landlord": other_landlord})
     page = client.get(landlord.get_absolute_url()).content.decode()
     assert "/tsm/2050-51/landlords/L9001/" in page
+
+
+def test_a_damaged_workbook_is_listed_not_a_server_error(client, people, tmp_path):
+    from .conftest import damage_sheet
+
+    client.force_login(people["council_admin"])
+    path = damage_sheet(
+        build_workbook(tmp_path / "d.xlsx", year_start=2050), "TSM51_LCHO_Perception"
+    )
+    response = client.post(
+        reverse("tsm:import"), {"workbook": _upload("damaged.xlsx", path.read_bytes())}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Problems found in the file" in page
+    assert "TSM51_LCHO_Perception" in page
+    assert "cannot be read" in page
+    assert not TsmRelease.objects.filter(reporting_year=YEAR).exists()
+
+
+@needs_real_file
+def test_real_figures_not_given_show_their_reason_everywhere(client, db, real_release):
+    """RHP gave no shared-ownership complaint figures: no page, download or API answer shows
+    them as 0, and the landlord's page has no shared-ownership section of reasons alone."""
+    page = client.get(reverse("tsm:landlord", args=["2023-24", "L4279"])).content.decode()
+    assert "105.2 per 1,000 homes" in page
+    assert "0.0 per 1,000 homes" not in page
+    assert "Shared owners" not in page
+    api = client.get(
+        "/api/v1/tsm/values?year=2023-24&landlord=L4279&measure=CH01_1&population=LCHO"
+    ).json()
+    [item] = api["items"]
+    assert item["value"] is None
+    assert item["reason"] == "The landlord did not give this figure"
+    download = client.get(
+        reverse("tsm:values_download", args=["2023-24", "csv"]) + "?landlord=L4279"
+    ).content.decode("utf-8-sig")
+    [row] = [line for line in download.splitlines() if ",LCHO,CH01(1)," in line]
+    assert ",,The landlord did not give this figure," in row

@@ -6,7 +6,8 @@ the national ones, but only the columns the pages use: who the landlord is, its 
 each published value, rounded to four decimal places, and the denominator of each management
 measure (benchmarks leave out a value whose denominator is zero). Answer counts, unweighted and
 by-method figures and the regulator's notes are left out; numerators and the wording of survey
-facts are kept for the four founding landlords only. It is read by the
+facts are kept for the four founding landlords only (a numerator given as a marker such as [X]
+is kept for everyone: it is why a value has no figure). It is read by the
 same importer as the full file, and `extract_write` makes it again from a full release:
 
     from residentvoice.demo.tsm import extract_write
@@ -30,6 +31,7 @@ from residentvoice.tsm.services import (
     tsm_release_import,
 )
 from residentvoice.tsm.workbook import (
+    MARKER,
     PERCEPTION_ROLES,
     SheetRole,
     classify_management_header,
@@ -152,7 +154,8 @@ def extract_write(*, source: Path, target: Path) -> Path:
             sheet.append(
                 [
                     _cell(row[i])
-                    if i < len(row) and (code in FOUNDING_CODES or i not in founding_only)
+                    if i < len(row)
+                    and (code in FOUNDING_CODES or i not in founding_only or _is_marker(row[i]))
                     else None
                     for i in kept
                 ]
@@ -168,6 +171,12 @@ def extract_write(*, source: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     extract.save(target)
     return target
+
+
+def _is_marker(value: Any) -> bool:
+    """A marker such as [X] is kept even where the figure is left out: the importer reads a 0
+    beside a marked numerator as no figure, so the extract must say the same as the release."""
+    return isinstance(value, str) and bool(MARKER.match(clean_text(value)))
 
 
 def _cell(value: Any) -> Any:

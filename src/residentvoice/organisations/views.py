@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from residentvoice.core.forms import form_errors_from
 from residentvoice.core.permissions import permission_required
-from residentvoice.tsm.selectors import tsm_latest_return_for
+from residentvoice.tsm.selectors import residents_voice, tsm_latest_return_for
 
 from . import forms, selectors, services
 from .models import Landlord
@@ -48,6 +48,7 @@ def landlord_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "landlord": landlord,
             "stock": selectors.landlord_stock_table(landlord),
             "satisfaction": tsm_latest_return_for(landlord_id=landlord.pk),
+            "voice": residents_voice(landlord),
         },
     )
 

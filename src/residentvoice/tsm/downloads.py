@@ -11,6 +11,8 @@ from typing import Any
 from django.http import HttpResponse
 from openpyxl import Workbook
 
+from residentvoice.core.spreadsheets import csv_cell, xlsx_row
+
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -19,14 +21,6 @@ ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0. "
     "Source: Regulator of Social Housing, Tenant Satisfaction Measures."
 )
-# A cell a spreadsheet would read as a formula is written as text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -34,7 +28,7 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if cell is None else _safe(cell) for cell in row])
+        writer.writerow(["" if cell is None else csv_cell(cell) for cell in row])
     # With a byte order mark, Excel opens the file as UTF-8 (names with accents, the ÷ sign).
     return out.getvalue().encode("utf-8-sig")
 
@@ -50,7 +44,7 @@ def xlsx_bytes(
     sheet = workbook.create_sheet(title[:31])
     sheet.append(list(headers))
     for row in rows:
-        sheet.append([_safe(cell) for cell in row])
+        sheet.append(xlsx_row(sheet, row))
     if about:
         notes = workbook.create_sheet("About")
         for line in about:

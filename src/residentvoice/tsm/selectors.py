@@ -10,7 +10,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from residentvoice.charter.selectors import charter_current
 from residentvoice.organisations.models import Landlord
+from residentvoice.publication.selectors import landlord_latest_ratings
 
 from .measures import (
     MEASURES,
@@ -59,24 +61,26 @@ class LatestReturn:
     name: str
 
 
-def _codes_of(landlord: Landlord) -> list[str]:
-    """Every regulator code a borough landlord has reported under (its own, and linked codes)."""
-    code = (landlord.regulator_code or "").strip().upper()
-    return regulator_landlord_codes(code=code) if code else []
-
-
 def _latest_return(landlord: Landlord) -> LandlordReturn | None:
-    """The newest current-release return of a borough landlord, under any of its codes."""
+    """The newest current-release return of a borough landlord, under any of its codes; where
+    a release has it under two codes, the one it reported under that year (`CodeChain.pick`)."""
     matches = Q(regulator_landlord__landlord_id=landlord.pk)
-    codes = _codes_of(landlord)
-    if codes:
-        matches |= Q(regulator_landlord__code__in=codes)
-    return (
+    code = (landlord.regulator_code or "").strip().upper()
+    chain = _code_chain(code) if code else CodeChain([], {})
+    if chain.codes:
+        matches |= Q(regulator_landlord__code__in=chain.codes)
+    returns = list(
         LandlordReturn.objects.filter(matches, release__replaced_at__isnull=True)
         .select_related("release", "regulator_landlord")
-        .order_by("-release__reporting_year")
-        .first()
+        .order_by("-release__reporting_year", "pk")
     )
+    if not returns:
+        return None
+    newest = [r for r in returns if r.release_id == returns[0].release_id]
+    chosen = chain.pick(
+        returns[0].release.reporting_year, [r.regulator_landlord.code for r in newest]
+    )
+    return next(r for r in newest if r.regulator_landlord.code == chosen)
 
 
 def tsm_latest_return_for(*, landlord_id: int) -> LatestReturn | None:
@@ -95,18 +99,51 @@ def tsm_latest_return_for(*, landlord_id: int) -> LatestReturn | None:
     )
 
 
-def regulator_landlord_codes(*, code: str) -> list[str]:
-    """Every code the same landlord has reported under, earliest first, following code links."""
+@dataclass(frozen=True)
+class CodeChain:
+    """The codes one landlord has reported under, earliest first, and the year each code after
+    the first took over (from its `RegulatorCodeLink`)."""
+
+    codes: list[str]
+    from_years: dict[str, str]  # later code → first year reported under it
+
+    def reporting_code(self, year: str) -> str | None:
+        """The code the landlord reported under in `year`: the newest code whose link started
+        on or before that year, else the first code."""
+        current = self.codes[0] if self.codes else None
+        for code in self.codes[1:]:
+            if self.from_years.get(code, "") <= year:
+                current = code
+        return current
+
+    def pick(self, year: str, present: list[str]) -> str:
+        """Which of the codes found in one release speaks for the landlord: the code it reported
+        under that year if present, otherwise the newest of them (the later link)."""
+        expected = self.reporting_code(year)
+        if expected in present:
+            return expected
+        ranked = {code: index for index, code in enumerate(self.codes)}
+        return max(present, key=lambda code: ranked.get(code, -1))
+
+
+def _code_chain(code: str) -> CodeChain:
+    """Follow code links both ways from `code`; one query."""
     code = code.strip().upper()
-    links = list(RegulatorCodeLink.objects.values_list("earlier__code", "later__code"))
-    earlier = {late: early for early, late in links}
-    later = dict(links)
+    links = list(RegulatorCodeLink.objects.values_list("earlier__code", "later__code", "from_year"))
+    earlier = {late: early for early, late, _ in links}
+    later = {early: late for early, late, _ in links}
     chain = [code]
     while chain[0] in earlier and earlier[chain[0]] not in chain:
         chain.insert(0, earlier[chain[0]])
     while chain[-1] in later and later[chain[-1]] not in chain:
         chain.append(later[chain[-1]])
-    return chain
+    from_years = {late: year for early, late, year in links if late in chain and early in chain}
+    return CodeChain(codes=chain, from_years=from_years)
+
+
+def regulator_landlord_codes(*, code: str) -> list[str]:
+    """Every code the same landlord has reported under, earliest first, following code links."""
+    return _code_chain(code).codes
 
 
 def _number(value: Decimal | None, places: int = 1) -> float | None:
@@ -177,7 +214,8 @@ def tsm_landlord_year(*, year: str, code: str) -> dict[str, Any] | None:
                 "name": MEASURES[v.measure].name if v.measure in MEASURES else "",
                 "population": v.population,
                 "value": _number(v.value),
-                "reason": v.marker or None,
+                "reason": marker_reason(v.marker) if v.marker else None,
+                "marker": v.marker or None,
                 "answer_counts": v.answer_counts,
                 "numerator": _number(v.numerator, 4),
                 "denominator": _number(v.denominator, 4),
@@ -516,7 +554,10 @@ def tsm_landlord_page(*, year: str, code: str) -> LandlordYear | None:
             (v for v in values if v.population == population),
             key=lambda v: (order.get(v.measure, len(order)), v.measure),
         )
-        if not mine and population not in surveys:
+        if population not in surveys and all(v.value is None for v in mine):
+            # No survey and not one real figure (RHP's shared owners in 2023-24: every
+            # complaint measure marked [X]): a section of reasons alone tells a reader nothing,
+            # so the population is left out.
             continue
         lines = []
         for value in mine:
@@ -615,6 +656,79 @@ def participation_measures(landlord: Landlord) -> ParticipationMeasures | None:
         code=regulator_landlord.code,
         name=landlord_return.name,
         figures=figures,
+    )
+
+
+# The national standards items about residents' voice: being heard (SHWP-5), engagement with
+# tenants, who influence and scrutinise their landlord (TIA-3), voice and influence (TWT-3), and
+# influencing decisions and scrutinising services (TPA-4). The charter's commitments mapped to
+# any of them are those TP06–TP08 speak to. Codes, so a council's own charter file that maps its
+# commitments to these items needs no change here.
+VOICE_STANDARDS = ("SHWP-5", "TIA-3", "TWT-3", "TPA-4")
+
+
+@dataclass(frozen=True)
+class VoiceCommitment:
+    """A charter commitment about residents' voice and the landlord's latest published rating."""
+
+    number: int
+    title: str
+    url: str
+    rating: str  # as published ("Met", "Partly met" …); "" when not yet assessed
+    meets: bool | None
+
+
+@dataclass(frozen=True)
+class ResidentsVoice:
+    """Everything the landlord page's "Do tenants feel listened to?" block shows: the charter's
+    commitments on residents' voice with their ratings, and TP06–TP08 with benchmarks."""
+
+    commitments: list[VoiceCommitment]
+    ratings_year: str | None  # the year of the published results the ratings come from
+    measures: ParticipationMeasures | None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.commitments and not (self.measures and self.measures.figures)
+
+
+def residents_voice(landlord: Landlord) -> ResidentsVoice:
+    """The charter's commitments about residents' voice, each with the landlord's rating in the
+    newest public results (none: not yet assessed), beside TP06–TP08 and their England
+    benchmarks; nine queries however many landlords, commitments or years.
+
+    Ratings count only when the published year was assessed against the charter shown (same
+    slug, matched by commitment number): a council that replaces its charter starts afresh.
+    """
+    charter = charter_current()
+    commitments = (
+        list(
+            charter.commitments.filter(commits_landlords=True, standards__code__in=VOICE_STANDARDS)
+            .distinct()
+            .order_by("number")
+        )
+        if charter is not None
+        else []
+    )
+    published = landlord_latest_ratings(slug=landlord.slug) if commitments else None
+    ratings = (
+        published.ratings
+        if published is not None and charter is not None and published.charter_slug == charter.slug
+        else {}
+    )
+    return ResidentsVoice(
+        commitments=[
+            VoiceCommitment(
+                number=commitment.number,
+                title=commitment.title,
+                url=commitment.get_absolute_url(),
+                rating=ratings[commitment.number].label if commitment.number in ratings else "",
+                meets=ratings[commitment.number].meets if commitment.number in ratings else None,
+            )
+            for commitment in commitments
+        ],
+        ratings_year=published.reporting_year if ratings and published else None,
+        measures=participation_measures(landlord),
     )
 
 
@@ -967,7 +1081,8 @@ class TrendPoint:
 def tsm_trend(*, code: str, measure: str, population: str) -> list[TrendPoint]:
     """A landlord's value for one measure in every year imported, beside the national median
     and quartiles, joining the codes it reported under across years; four queries."""
-    codes = regulator_landlord_codes(code=code)
+    chain = _code_chain(code)
+    codes = chain.codes
     releases = {r.pk: r for r in TsmRelease.objects.filter(replaced_at__isnull=True)}
     values = MeasureValue.objects.filter(
         release_id__in=list(releases),
@@ -977,19 +1092,21 @@ def tsm_trend(*, code: str, measure: str, population: str) -> list[TrendPoint]:
     if MEASURES.get(measure) and MEASURES[measure].kind is Kind.MANAGEMENT:
         values = values.filter(Q(denominator__gt=0) | Q(value__isnull=True))
     national: dict[int, dict[str, float]] = {}
-    own: dict[int, tuple[str, Decimal | None, str]] = {}
+    own: dict[int, dict[str, tuple[Decimal | None, str]]] = {}
     for release_id, landlord_code, value, marker in values.values_list(
         "release_id", "regulator_landlord__code", "value", "marker"
     ):
         if value is not None:
             national.setdefault(release_id, {})[landlord_code] = float(value)
         if landlord_code in codes:
-            own[release_id] = (landlord_code, value, marker)
+            own.setdefault(release_id, {})[landlord_code] = (value, marker)
     points = []
     for release_id, release in sorted(releases.items(), key=lambda item: item[1].reporting_year):
         if release_id not in own:
             continue
-        landlord_code, value, marker = own[release_id]
+        # Two linked codes in one release: the code reported under that year speaks for it.
+        landlord_code = chain.pick(release.reporting_year, list(own[release_id]))
+        value, marker = own[release_id][landlord_code]
         peers = national.get(release_id, {})
         lower, median, upper = _quartiles(sorted(peers.values()))
         points.append(

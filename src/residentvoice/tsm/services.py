@@ -45,7 +45,14 @@ from .models import (
     answer_field,
 )
 from .responses import read_survey_file
-from .workbook import ParsedRelease, ParsedSurvey, ParsedValue, read_release
+from .selectors import regulator_landlord_codes
+from .workbook import (
+    ParsedRelease,
+    ParsedSurvey,
+    ParsedValue,
+    check_reporting_year,
+    read_release,
+)
 
 BATCH = 1000
 # Differences smaller than this are rounding, in percentage points or per 1,000 homes.
@@ -397,10 +404,33 @@ def tsm_release_verify(*, year: str, tolerance: float = VERIFY_TOLERANCE) -> Ver
 def regulator_code_link(
     *, earlier_code: str, later_code: str, from_year: str, note: str = ""
 ) -> RegulatorCodeLink:
-    """Record that a landlord reports under `later_code` from `from_year` on."""
+    """Record that a landlord reports under `later_code` from `from_year` on. Raises
+    ValidationError, naming the field, for a missing or repeated code, a year not like 2024-25,
+    or a link that would lead back to the code it starts from."""
     earlier_code, later_code = earlier_code.strip().upper(), later_code.strip().upper()
-    if earlier_code == later_code:
-        raise ValueError("a code cannot follow itself")
+    errors: dict[str, str] = {}
+    if not earlier_code:
+        errors["earlier_code"] = "Enter the code the landlord reported under before"
+    if not later_code:
+        errors["later_code"] = "Enter the code the landlord reports under from that year"
+    elif earlier_code == later_code:
+        errors["later_code"] = f"The later code must differ from the earlier one ({earlier_code})"
+    if not check_reporting_year(from_year.strip()):
+        errors["from_year"] = (
+            f"{from_year!r} is not a reporting year: give the first year under the later code "
+            "like 2024-25"
+        )
+    if errors:
+        raise ValidationError(errors)
+    from_year = from_year.strip()
+    if earlier_code in regulator_landlord_codes(code=later_code) and not (
+        RegulatorCodeLink.objects.filter(
+            earlier__code=earlier_code, later__code=later_code
+        ).exists()
+    ):
+        raise ValidationError(
+            {"later_code": f"{earlier_code} and {later_code} are already joined by other links"}
+        )
     with transaction.atomic():
         earlier, _ = RegulatorLandlord.objects.get_or_create(
             code=earlier_code, defaults={"name": earlier_code}

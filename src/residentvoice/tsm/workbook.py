@@ -448,6 +448,22 @@ def check_reporting_year(year: str) -> bool:
     return bool(match) and (int(match.group(1)) + 1) % 100 == int(match.group(2))  # type: ignore[union-attr]
 
 
+# How the regulator names each required sheet after the year prefix ("TSM24_").
+EXPECTED_SHEET_NAMES = {
+    SheetRole.LCRA_PERCEPTION: "LCRA_Perception",
+    SheetRole.LCHO_PERCEPTION: "LCHO_Perception",
+    SheetRole.MANAGEMENT: "Management_Info",
+}
+
+
+def expected_sheet_name(role: SheetRole, sheet_names: Iterable[str]) -> str:
+    """The name a missing sheet would have, with the prefix the file's other sheets carry."""
+    prefix = next(
+        (match.group(0) for name in sheet_names if (match := SHEET_YEAR.match(name))), "TSMyy_"
+    )
+    return prefix + EXPECTED_SHEET_NAMES.get(role, role.value.replace(" ", "_"))
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 
@@ -476,8 +492,23 @@ def read_release(
 
     texts: list[str] = []
     sheets: dict[SheetRole, _Sheet] = {}
+    unreadable: set[SheetRole] = set()
     for name in workbook.sheet_names:
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as error:  # a damaged sheet (cut-short XML and the like) in any form
+            detail = f"{type(error).__name__}: {error}".strip(": ")
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"this sheet cannot be read; the file may be damaged ({detail})",
+                )
+            )
+            if (role := role_from_name(name)) is not None:
+                unreadable.add(role)
+            continue
         texts.extend(clean_text(c) for row in rows[:20] for c in row[:2] if isinstance(c, str))
         header_row = find_header_row(rows)
         role = role_from_name(name)
@@ -500,20 +531,29 @@ def read_release(
             continue
         sheets[role] = _Sheet(name, role, rows, header_row)
 
-    if not sheets:
+    if not sheets and not unreadable:
         raise WorkbookError(
             [
+                *problems,
                 Problem(
                     "",
                     None,
                     None,
                     "this is not the regulator's TSM workbook: no TSM data sheet found",
-                )
+                ),
             ]
         )
     for role in REQUIRED_ROLES:
-        if role not in sheets:
-            problems.append(Problem("", None, None, f"no {role} sheet found"))
+        if role not in sheets and role not in unreadable:
+            expected = expected_sheet_name(role, workbook.sheet_names)
+            problems.append(
+                Problem(
+                    "",
+                    None,
+                    None,
+                    f"no {role} sheet found: expected a sheet named like “{expected}”",
+                )
+            )
 
     year, year_source = reporting_year_from(texts, workbook.sheet_names)
     if reporting_year:
@@ -643,12 +683,37 @@ def _header_columns(sheet: _Sheet, classify: Callable[[int, str], Column]) -> li
     return [classify(i, clean_text(h)) for i, h in enumerate(headers) if clean_text(h)]
 
 
+# Columns holding a result (a percentage, or a rate per 1,000 homes) rather than a count.
+RESULT_TARGETS = {"value", "unweighted_value", "by_method", "filter_share"}
+
+
+def out_of_range(column: Column, number: Decimal) -> str:
+    """Why a number cannot be what its column holds ("" when it can): a percentage lies between
+    0 and 100, and nothing (a count, a part, a rate per 1,000 homes) is below 0."""
+    definition = MEASURES.get(column.measure)
+    # A measure this code does not know yet (a later release's) may be a rate per 1,000: only
+    # the known percentages are held to 100, so a new column never stops an import.
+    is_percentage = (
+        column.target in RESULT_TARGETS and definition is not None and definition.scale == 100
+    )
+    shown = f"{number.normalize():f}"  # as a person typed it: -3, not -3.0
+    if is_percentage and not 0 <= number <= 100:
+        return f"{shown} is not a percentage between 0 and 100"
+    if number < 0:
+        what = "a rate per 1,000 homes" if column.target in RESULT_TARGETS else "a count"
+        return f"{shown} is below 0, which {what} cannot be"
+    return ""
+
+
 def _numeric(
     sheet: _Sheet, number: int, column: Column, raw: object, problems: list[Problem]
 ) -> tuple[Decimal | None, str]:
-    """A number or a marker; anything else is a problem."""
+    """A number (within what the column can hold) or a marker; anything else is a problem."""
     kind, content = read_cell(raw)
     if kind is CellKind.NUMBER:
+        if reason := out_of_range(column, content):
+            problems.append(Problem(sheet.name, number, column.letter, reason))
+            return None, ""
         return content, ""
     if kind is CellKind.MARKER:
         return None, content
@@ -838,7 +903,28 @@ def _read_management(
                 setattr(parsed, column.target, number_value)
                 if marker:
                     parsed.part_markers[column.target] = marker
+        for parsed in by_key.values():
+            settle_management_value(parsed)
         values.extend(by_key.values())
+
+
+def settle_management_value(parsed: ParsedValue) -> None:
+    """A management value with no figure behind it gets its parts' marker as the reason.
+
+    The 2023-24 release prints 0 where the landlord gave no numerator ([X]), most often for both
+    parts of the shared-ownership and combined complaint measures. Such a 0 is not a result: it
+    is kept as no value, with the numerator's marker (else the denominator's) as the reason.
+    A 0 beside a numerator that is a number stays (nothing happened, or the denominator was 0,
+    which the regulator shows as 0); a value other than 0 is the regulator's own figure and
+    stays whatever its parts say; a blank value whose parts are marked takes their marker.
+    """
+    if parsed.marker or not parsed.part_markers:
+        return
+    reason = parsed.part_markers.get("numerator") or parsed.part_markers.get("denominator", "")
+    if parsed.value is None:
+        parsed.marker = reason
+    elif parsed.value == 0 and parsed.numerator is None:
+        parsed.value, parsed.marker = None, reason
 
 
 def _simple_columns(sheet: _Sheet) -> tuple[int | None, int | None, list[tuple[int, str]]]:

@@ -1,23 +1,11 @@
-"""Template tags that let other apps' pages show Tenant Satisfaction Measures without knowing how
-they are stored: `{% load tsm %}{% tsm_participation landlord %}`."""
+"""Template filters for Tenant Satisfaction Measures pages, also used by the block other apps'
+pages include (`tsm/_participation.html`, given `selectors.residents_voice`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
-from residentvoice.organisations.models import Landlord
-
-from .. import selectors
-
 register = template.Library()
-
-
-@register.inclusion_tag("tsm/_participation.html")
-def tsm_participation(landlord: Landlord) -> dict[str, Any]:
-    """TP06, TP07 and TP08 beside the charter's participation commitments, with benchmarks."""
-    return {"landlord": landlord, "participation": selectors.participation_measures(landlord)}
 
 
 QUARTERS = {

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO, Annotated, cast
 
 import typer
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError
 from django_typer.management import TyperCommand, command
 from rich.console import Console
@@ -92,6 +93,12 @@ class Command(TyperCommand):
     def verify(
         self,
         year: Annotated[str, typer.Option("--year", help="Reporting year, e.g. 2023-24")],
+        strict: Annotated[
+            bool,
+            typer.Option(
+                "--strict", help="Exit with status 1 when any difference is found (for scripts)"
+            ),
+        ] = False,
     ) -> None:
         console = self._console()
         try:
@@ -136,6 +143,12 @@ class Command(TyperCommand):
         console.print(table)
         for sheet, count in sorted(result.by_sheet().items()):
             console.print(f"{sheet}: {count} differences")
+        if strict:
+            # Without --strict the differences are a report, not a failure: the regulator's
+            # 2023-24 release has some of its own (docs/TSM.md).
+            raise CommandError(
+                f"{len(result.differences)} differences above 0.1 (--strict).", returncode=1
+            )
 
     @command(help="One landlord's figures for a year.")
     def show(
@@ -246,7 +259,10 @@ class Command(TyperCommand):
         ],
         note: Annotated[str, typer.Option("--note")] = "",
     ) -> None:
-        link = services.regulator_code_link(
-            earlier_code=earlier, later_code=later, from_year=from_year, note=note
-        )
+        try:
+            link = services.regulator_code_link(
+                earlier_code=earlier, later_code=later, from_year=from_year, note=note
+            )
+        except ValidationError as error:
+            raise CommandError("Nothing linked. " + " ".join(error.messages)) from error
         self._console().print(f"Linked {link}.")

@@ -31,11 +31,15 @@ def results(ready, people, landlord, charter):  # noqa: F811
     practice.landlords.add(landlord)
     practice.commitments.add(charter.commitments.get(number=1))
     publication = cycle_publish(cycle=ready, by=people["council_admin"], note="Launch")
+    first = publication.results.get(landlord__landlord_slug="riverside", commitment_number=1)
     publication_correct(
         publication=publication,
         by=people["council_admin"],
-        note="Commitment 3 was misread.",
+        note="Commitment 3 was misread; a comment and a document named a resident.",
         ratings={("riverside", 3): "met"},
+        # Version 1's landlord page then shows the notices that replace withdrawn items.
+        withdraw_evidence=[first.evidence[0]["id"]],
+        withdraw_comments=[c["id"] for c in first.residents["comments"]],
     )
     return publication
 
@@ -55,6 +59,9 @@ def _public_pages() -> list[str]:
         reverse("publication:data"),
         reverse("publication:overview-version", args=[YEAR, 1]),
         reverse("publication:landlord-version", args=[YEAR, 1, "riverside"]),
+        reverse("publication:commitment-version", args=[YEAR, 1, 1]),
+        reverse("publication:practices-version", args=[YEAR, 1]),
+        reverse("publication:methodology-version", args=[YEAR, 1]),
         reverse("publication:overview", args=["2023-24"]),
     ]
     return pages
@@ -69,6 +76,13 @@ def test_public_scorecard_pages_have_no_axe_violations(page, live_server, result
         if violations:
             problems[url] = violations
     assert not problems, problems
+
+
+def test_the_no_results_yet_page_has_no_axe_violations(page, live_server, axe_source):
+    response = page.goto(live_server.url + reverse("publication:index"))
+    assert response.status == 200
+    assert page.locator("text=No results have been published yet").count() >= 1
+    assert axe_violations(page, axe_source) == []
 
 
 def test_admin_publishing_pages_have_no_axe_violations(

@@ -50,6 +50,7 @@ SENTINELS = {
     "private_practice": "SENTINEL-UNAPPROVED-PRACTICE",
     "request": "SENTINEL-EVIDENCE-REQUEST",
     "draft_rating": "SENTINEL-DRAFT-RATING",
+    "reply_evidence": "SENTINEL-REPLY-EVIDENCE",
 }
 
 
@@ -203,7 +204,14 @@ def ready(cycle, people, landlord, other_landlord, charter) -> AssessmentCycle: 
     )
     move_to(cycle, Stage.RIGHT_OF_REPLY, by=admin)
     assessment.item_reply(
-        item=item, by=staff, version=None, position="disagree", reason=SENTINELS["reply"]
+        item=item,
+        by=staff,
+        version=None,
+        position="disagree",
+        reason=SENTINELS["reply"],
+        evidence=assessment.EvidenceGiven(
+            title=SENTINELS["reply_evidence"], url="https://example.org/reply", is_public=False
+        ),
     )
     move_to(cycle, Stage.MODERATION, by=admin)
     set_final(cycle, landlord, 1, "met", "Panels are resident-led and meet monthly.")

@@ -137,6 +137,32 @@ def test_the_rate_limit(client, published, settings):
     assert codes == [200, 200, 200, 429]
 
 
+def test_a_made_up_forwarded_address_does_not_reset_the_limit(client, published, settings):
+    settings.RESIDENTVOICE_API_RATE = "3/m"
+    codes = [
+        client.get(f"{API}/cycles", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(5)
+    ]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_apart(
+    client, published, settings, monkeypatch
+):
+    from ninja.conf import settings as ninja_settings
+
+    settings.RESIDENTVOICE_API_RATE = "2/m"
+    # NUM_PROXIES=1: the proxy's own entry, the last in X-Forwarded-For, names the client.
+    monkeypatch.setattr(ninja_settings, "NUM_PROXIES", 1)
+
+    def ask(client_address: str) -> int:
+        forwarded = f"198.51.100.9, {client_address}"  # the first part is the client's to write
+        return client.get(f"{API}/cycles", HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [ask("203.0.113.1") for _ in range(3)] == [200, 200, 429]
+    assert ask("203.0.113.2") == 200
+
+
 def test_nothing_published_yet(client, db):
     assert client.get(f"{API}/cycles").json() == {"items": [], "count": 0}
     assert client.get(f"{API}/charter").status_code == 404

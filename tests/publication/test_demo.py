@@ -36,3 +36,63 @@ def test_a_ready_demo_cycle_is_published_once_and_says_it_is_synthetic(ready, pe
     assert cycle_stage(ready) == Stage.PUBLISHED
     assert demo_publication_load() == []
     assert Publication.objects.filter(reporting_year=YEAR).count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The demonstration's practices
+
+
+def _founders() -> dict:
+    from ..factories import LandlordFactory
+
+    return {
+        short: LandlordFactory(name=f"{short} Homes", short_name=short)
+        for short in ("RHP", "PA Housing", "L&Q", "MTVH")
+    }
+
+
+def test_demo_practices_are_synthetic_approved_and_load_once(charter, people):
+    from residentvoice.demo.practices import demo_practices_load
+    from residentvoice.practices.models import Practice
+
+    people["council_admin"].is_demo = True
+    people["council_admin"].save()
+    landlords = _founders()
+    created = demo_practices_load(landlords=landlords)
+    assert 6 <= len(created) <= 10
+    practices = list(Practice.objects.prefetch_related("landlords", "commitments"))
+    assert len(practices) == len(created)
+    assert all(p.is_demo and p.is_public for p in practices)
+    assert all(p.approved_by == people["council_admin"] for p in practices)
+    assert {landlord.short_name for p in practices for landlord in p.landlords.all()} == set(
+        landlords
+    )
+    numbers = {c.number for p in practices for c in p.commitments.all()}
+    assert len(numbers) >= 12  # spread across the charter
+    assert all(c.charter_id == charter.pk for p in practices for c in p.commitments.all())
+    history = Practice.history.count()
+    assert demo_practices_load(landlords=landlords) == []
+    assert Practice.objects.count() == len(created)
+    assert Practice.history.count() == history  # nothing rewritten
+
+
+def test_the_demo_publishes_its_practices(client):
+    from django.urls import reverse
+
+    from residentvoice.demo.services import demo_load
+    from residentvoice.publication.report import report_data
+
+    demo_load()
+    publication = Publication.objects.filter(reporting_year="2023-24").order_by("-version").first()
+    assert publication is not None
+    titles = [p["title"] for p in publication.practices]
+    assert 6 <= len(titles) <= 10
+    assert all(p["is_demo"] for p in publication.practices)
+    library = client.get(reverse("publication:practices", args=["2023-24"])).content.decode()
+    assert "Residents mark every complaint letter before it is sent" in library
+    assert "Synthetic example" in library
+    assert "1 practice" in library  # the coverage table has something in it
+    commitment = client.get(reverse("publication:commitment", args=["2023-24", 7])).content
+    assert "Residents mark every complaint letter before it is sent" in commitment.decode()
+    report = report_data(publication)
+    assert {p["title"] for p in report["practices"]} == set(titles)

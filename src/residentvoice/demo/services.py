@@ -101,6 +101,7 @@ def demo_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
     from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
     from residentvoice.demo.assessment import assessment_demo_load
     from residentvoice.demo.participation import demo_participation_load
+    from residentvoice.demo.practices import demo_practices_load
     from residentvoice.demo.publication import demo_publication_load
     from residentvoice.demo.tsm import demo_tsm_load
 
@@ -128,6 +129,9 @@ def demo_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
     result.created.extend(demo_participation_load(landlords=landlords, password=data["password"]))
     # Synthetic charter assessments: 2022-23 and 2023-24 ready to publish, 2024-25 in review.
     result.created.extend(assessment_demo_load(landlords=list(landlords.values())))
+    # Synthetic good practice, approved for the public library before the results are
+    # published, so the published years carry it.
+    result.created.extend(demo_practices_load(landlords=landlords))
     # The cycles ready to publish are published (synthetic results, labelled on every page).
     result.created.extend(demo_publication_load())
     return result

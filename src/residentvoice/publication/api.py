@@ -16,6 +16,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache as default_cache
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
@@ -36,9 +37,17 @@ DEFAULT_RATE = "120/m"
 
 
 class PublicationThrottle(AnonRateThrottle):
-    """Requests a minute from one address; the rate is the RESIDENTVOICE_API_RATE setting."""
+    """Requests a minute from one address; the rate is the RESIDENTVOICE_API_RATE setting.
+
+    The address is the connection's own unless NINJA_NUM_PROXIES says how many trusted proxies
+    add to X-Forwarded-For (by default none: a client could write any address there). Requests
+    are counted in the site's default cache: with Django's default, memory in each server
+    process, each process counts on its own; a deployment whose default cache is shared (the
+    database or Redis) counts across all of them.
+    """
 
     scope = "scorecards"
+    cache = default_cache
 
     def __init__(self) -> None:
         super().__init__(rate=DEFAULT_RATE)

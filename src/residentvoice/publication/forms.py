@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from residentvoice.core.forms import GovukForm
 
@@ -62,7 +63,13 @@ class PublishForm(GovukForm):
 
     def clean_embargo_viewers(self) -> list[Any]:
         emails = [e.strip() for e in self.cleaned_data["embargo_viewers"].split() if e.strip()]
-        users = {u.email.lower(): u for u in get_user_model().objects.filter(email__in=emails)}
+        if not emails:
+            return []
+        # People type addresses in any case; an account's address matches whatever the case.
+        match = Q()
+        for email in emails:
+            match |= Q(email__iexact=email)
+        users = {u.email.lower(): u for u in get_user_model().objects.filter(match)}
         unknown = [e for e in emails if e.lower() not in users]
         if unknown:
             raise forms.ValidationError(f"No account has these addresses: {', '.join(unknown)}.")

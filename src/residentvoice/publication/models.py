@@ -149,6 +149,12 @@ class LandlordResult(models.Model):
     )
     is_most_improved = models.BooleanField(default=False)
     participation_measures = models.JSONField(default=list, blank=True)
+    participation_figures = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Consultations run, residents taking part and scrutiny recommendations in the "
+        "year, as they stood at publication; empty for versions published before these were kept",
+    )
 
     class Meta:
         ordering = ["order", "landlord_name"]

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from residentvoice.core.spreadsheets import csv_cell
+
 from .models import CommitmentResult, LandlordResult, Publication
 
 YEAR = ("reporting_year", "The reporting year, 1 April to 31 March, e.g. 2024-25")
@@ -285,7 +287,7 @@ def _csv(name: str, rows: Iterable[dict[str, Any]]) -> str:
     for row in rows:
         if set(row) != set(columns):
             raise ValueError(f"{name}: a row's columns differ from the data dictionary")
-        writer.writerow(row)
+        writer.writerow({column: csv_cell(value) for column, value in row.items()})
     return out.getvalue()
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from residentvoice.core.spreadsheets import xlsx_row
 from residentvoice.organisations.selectors import council_current
 
 from . import charts
@@ -28,6 +29,23 @@ from .tables import DEMO_NOTE, change_text, share_text
 
 Progress = Callable[[int, int, str], None]
 FORMATS = ("pdf", "html", "xlsx", "json")
+# Each landlord's participation in the year, frozen at publication, with its name in the report.
+PARTICIPATION = {
+    "consultations_run": "Consultations run",
+    "residents_taking_part": "Residents taking part",
+    "recommendations_accepted": "Scrutiny recommendations accepted",
+    "recommendations_completed": "Scrutiny recommendations completed",
+    "average_days_to_answer": "Average days to answer a scrutiny report",
+}
+# The counts of how the results were reached, as the report names them.
+METHOD_COUNTS = {
+    "landlords": "Landlords assessed",
+    "items": "Commitments assessed (landlord by commitment)",
+    "reality_answers": "Residents' answers online",
+    "comments_published": "Residents' comments published",
+    "sessions": "Reality-check meetings",
+    "session_residents": "Residents at those meetings",
+}
 
 
 class ReportUnavailableError(Exception):
@@ -73,6 +91,12 @@ def _abbreviations(labels: list[str]) -> dict[str, str]:
             candidate = f"{initials}{n}"
         short[label] = candidate
     return short
+
+
+def _ratings_by_number(section: dict[str, Any], numbers: list[int]) -> list[str]:
+    """A landlord's rating for each of `numbers`, in that order; "" where it has none."""
+    by_number = {row["commitment"]: row["rating"] for row in section["ratings"]}
+    return [by_number.get(number, "") for number in numbers]
 
 
 def report_data(publication: Publication, *, progress: Progress | None = None) -> dict[str, Any]:
@@ -179,6 +203,9 @@ def report_data(publication: Publication, *, progress: Progress | None = None) -
                 "actions": actions,
                 "history": [{"year": y, "share_met": s} for y, s in sorted(years.items())],
                 "participation_measures": landlord.participation_measures,
+                "participation": {
+                    name: landlord.participation_figures.get(name) for name in PARTICIPATION
+                },
             }
         )
     per_commitment = []
@@ -186,7 +213,9 @@ def report_data(publication: Publication, *, progress: Progress | None = None) -
         row["number"]: row
         for row in (previous.headline.get("per_commitment", []) if previous else [])
     }
-    for commitment, summary in zip(commitments, headline.get("per_commitment", []), strict=False):
+    summaries = {row["number"]: row for row in headline.get("per_commitment", [])}
+    for commitment in commitments:
+        summary = summaries.get(commitment["number"], {"assessed": 0, "met": 0, "share_met": None})
         counts = dict.fromkeys(labels, 0)
         for result in results:
             if result.commitment_number == commitment["number"]:
@@ -262,10 +291,12 @@ def report_data(publication: Publication, *, progress: Progress | None = None) -
         "matrix": {
             "commitments": [c["number"] for c in commitments],
             "key": [{"short": short[label], "label": label} for label in labels],
+            # One rating for each commitment above, found by its number: a landlord missing a
+            # result leaves its cell empty rather than moving the later ratings along.
             "rows": [
                 {
                     "landlord": section["name"],
-                    "ratings": [r["rating"] for r in section["ratings"]],
+                    "ratings": _ratings_by_number(section, [c["number"] for c in commitments]),
                     "share_met": section["share_met"],
                     "change": section["change"],
                 }
@@ -300,6 +331,7 @@ def report_data(publication: Publication, *, progress: Progress | None = None) -
             for p in publication.practices
         ],
         "methodology": publication.methodology,
+        "participation_recorded": any(row.participation_figures for row in landlords),
         "corrections": [publication.note] if publication.version > 1 else [],
     }
 
@@ -364,6 +396,9 @@ def report_html(data: dict[str, Any], *, progress: Progress | None = None) -> st
             "sections": list(zip(data["landlords"], landlord_charts, strict=True)),
             "share_text": share_text,
             "change_text": change_text,
+            "participation_labels": list(PARTICIPATION.items()),
+            "method_labels": list(METHOD_COUNTS.items()),
+            "has_measures": any(s["participation_measures"] for s in data["landlords"]),
         },
     )
 
@@ -385,11 +420,11 @@ def report_pdf(html: str, *, progress: Progress | None = None) -> bytes:
 
 def _sheet(workbook: Workbook, title: str, columns: list[str], rows: list[list[Any]]) -> None:
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(columns)
+    sheet.append(xlsx_row(sheet, columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     sheet.freeze_panes = "A2"
 
 
@@ -398,14 +433,16 @@ def report_xlsx(data: dict[str, Any]) -> bytes:
     about = workbook.active
     assert about is not None
     about.title = "About"
-    about.append([data["title"]])
+    about.append(xlsx_row(about, [data["title"]]))
     about["A1"].font = Font(bold=True, size=14)
-    about.append(["Council", data["council"]])
-    about.append(["Reporting year", data["reporting_year"]])
-    about.append(["Version of the results", data["version"]])
-    about.append(["Published", data["published_on"]])
-    if data["synthetic"]:
-        about.append(["Note", data["synthetic_note"]])
+    for row in [
+        ["Council", data["council"]],
+        ["Reporting year", data["reporting_year"]],
+        ["Version of the results", data["version"]],
+        ["Published", data["published_on"]],
+        *([["Note", data["synthetic_note"]]] if data["synthetic"] else []),
+    ]:
+        about.append(xlsx_row(about, row))
     headline = data["headline"]
     _sheet(
         workbook,
@@ -430,7 +467,10 @@ def report_xlsx(data: dict[str, Any]) -> bytes:
         workbook,
         "Matrix",
         ["Landlord", *[f"Commitment {n}" for n in matrix["commitments"]], "Share met (%)"],
-        [[row["landlord"], *row["ratings"], row["share_met"]] for row in matrix["rows"]],
+        [
+            [row["landlord"], *(rating or None for rating in row["ratings"]), row["share_met"]]
+            for row in matrix["rows"]
+        ],
     )
     _sheet(
         workbook,
@@ -448,6 +488,12 @@ def report_xlsx(data: dict[str, Any]) -> bytes:
             "Residents answering",
             "Comments published",
             "Improvement actions",
+            "Residents: yes",
+            "Residents: partly",
+            "Residents: no",
+            "Residents: don't know",
+            "Reality-check meetings",
+            "Residents at meetings",
         ],
         [
             [
@@ -463,6 +509,12 @@ def report_xlsx(data: dict[str, Any]) -> bytes:
                 s["residents"]["answered"],
                 s["residents"]["comments"],
                 len(s["actions"]),
+                s["residents"]["yes"],
+                s["residents"]["partly"],
+                s["residents"]["no"],
+                s["residents"]["dont_know"],
+                s["residents"]["meetings"],
+                s["residents"]["meeting_residents"],
             ]
             for s in data["landlords"]
         ],
@@ -530,6 +582,55 @@ def report_xlsx(data: dict[str, Any]) -> bytes:
         "Borough by year",
         ["Reporting year", "Median share met (%)"],
         [[row["year"], row["median_share_met"]] for row in data["borough_history"]],
+    )
+    _sheet(
+        workbook,
+        "Ratings given",
+        ["Rating", "Number of ratings"],
+        [[row["label"], row["count"]] for row in headline["rating_counts"]],
+    )
+    _sheet(
+        workbook,
+        "Taking part",
+        ["Landlord", *PARTICIPATION.values()],
+        [
+            [s["name"], *(s["participation"][name] for name in PARTICIPATION)]
+            for s in data["landlords"]
+        ],
+    )
+    _sheet(
+        workbook,
+        "Tenant satisfaction",
+        ["Landlord", "Measure", "Name", "Residents", "Year", "Satisfied (%)", "England median (%)"],
+        [
+            [
+                s["name"],
+                m["measure"],
+                m["name"],
+                m["residents"],
+                m["year"],
+                m["value"] if m["value"] is not None else m["reason"] or None,
+                m["england_median"],
+            ]
+            for s in data["landlords"]
+            for m in s["participation_measures"]
+        ],
+    )
+    method = data["methodology"]
+    _sheet(
+        workbook,
+        "Method",
+        ["Figure", "Value"],
+        [[label, method.get(name)] for name, label in METHOD_COUNTS.items()],
+    )
+    _sheet(
+        workbook,
+        "Stages",
+        ["Stage", "Planned to open", "Planned to close", "Reached"],
+        [
+            [stage["label"], stage["opens_on"], stage["closes_on"], stage["reached_on"]]
+            for stage in method.get("stages", [])
+        ],
     )
     _sheet(
         workbook,

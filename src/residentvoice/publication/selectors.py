@@ -397,3 +397,70 @@ def practice_library(publication: Publication) -> PracticeLibrary:
         landlords=landlords,
         coverage=coverage,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# A landlord's latest published ratings, for pages outside the scorecards
+
+
+@dataclass(frozen=True)
+class PublishedRating:
+    """How one commitment was rated for a landlord in published results."""
+
+    number: int
+    title: str
+    label: str  # the rating as published, e.g. "Met", or the words for "not applicable"
+    meets: bool | None
+    not_applicable: bool
+
+
+@dataclass(frozen=True)
+class LandlordRatings:
+    """A landlord's ratings in the newest public results that include it."""
+
+    reporting_year: str
+    version: int
+    charter_slug: str  # the charter the year was assessed against
+    ratings: dict[int, PublishedRating]  # by commitment number
+
+
+def landlord_latest_ratings(*, slug: str) -> LandlordRatings | None:
+    """The commitment ratings of one landlord in the newest public version of the newest year
+    whose results include it, or None when no public results do; two queries however many
+    years, landlords or commitments. Versions still under embargo are never read."""
+    newest: dict[str, tuple[int, int, str]] = {}
+    for pk, year, version, charter_slug in (
+        publications_public()
+        .order_by("reporting_year", "version")
+        .values_list("pk", "reporting_year", "version", "cycle__charter__slug")
+    ):
+        newest[year] = (pk, version, charter_slug)
+    by_publication: dict[int, dict[int, PublishedRating]] = {}
+    rows = CommitmentResult.objects.filter(
+        publication_id__in=[pk for pk, _, _ in newest.values()], landlord__landlord_slug=slug
+    ).values_list(
+        "publication_id",
+        "commitment_number",
+        "commitment_title",
+        "rating_label",
+        "meets",
+        "not_applicable",
+    )
+    for publication_id, number, title, label, meets, not_applicable in rows:
+        by_publication.setdefault(publication_id, {})[number] = PublishedRating(
+            number=number,
+            title=title,
+            label=label,
+            meets=meets,
+            not_applicable=not_applicable,
+        )
+    for year in sorted(newest, reverse=True):
+        pk, version, charter_slug = newest[year]
+        if pk in by_publication:
+            return LandlordRatings(
+                reporting_year=year,
+                version=version,
+                charter_slug=charter_slug,
+                ratings=by_publication[pk],
+            )
+    return None

@@ -8,12 +8,14 @@ itself, in the same transaction as the frozen copy, so a cycle is never publishe
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from residentvoice.assessment.models import AssessmentCycle, Stage, StageMove
 from residentvoice.assessment.services import (
@@ -26,6 +28,7 @@ from .models import (
     CommitmentResult,
     Publication,
     PublicationSettings,
+    PublishedFile,
     ReportBuild,
     ReportFormat,
     ReportStatus,
@@ -106,11 +109,25 @@ def cycle_publish(
             moved_at=now,
             note=note.strip() or "Published",
         )
-        if publication.publish_at <= now:
-            # What residents said in reality checks, and what was decided, joins the public
-            # "you said, we did" register with the results (under embargo it waits; see docs).
-            cycle_reality_outcomes_publish(cycle=cycle)
+        # What residents said in reality checks, and what was decided, joins the "you said, we
+        # did" register now, shown from the moment the results are (no job needs to run when an
+        # embargo lifts), with the rating as published.
+        cycle_reality_outcomes_publish(
+            cycle=cycle,
+            public_from=publication.publish_at,
+            published=_published_ratings(publication),
+        )
     return publication
+
+
+def _published_ratings(publication: Publication) -> dict[tuple[str, int], tuple[str, str]]:
+    """(landlord slug, commitment number) → (rating label, rationale) as this version has them."""
+    return {
+        (landlord_slug, number): (label, rationale)
+        for landlord_slug, number, label, rationale in CommitmentResult.objects.filter(
+            publication=publication
+        ).values_list("landlord__landlord_slug", "commitment_number", "rating_label", "rationale")
+    }
 
 
 def publication_problems(cycle: AssessmentCycle) -> list[str]:
@@ -146,6 +163,10 @@ def publication_correct(
     `ratings` and `rationales` are keyed by (landlord address name, commitment number); a rating
     is a code from the charter's scale, or "not_applicable". Evidence and residents' comments
     are withdrawn by their numbers in the published data. The note says what changed and why.
+
+    Earlier versions are never rewritten, with one exception: withdrawn evidence and comments
+    (often withdrawn because they name a resident) are replaced in every earlier version by a
+    notice saying when and why they were withdrawn, and their files can no longer be downloaded.
     """
     ratings, rationales = dict(ratings or {}), dict(rationales or {})
     withdraw_evidence, withdraw_comments = set(withdraw_evidence), set(withdraw_comments)
@@ -168,6 +189,13 @@ def publication_correct(
             withdraw_evidence=withdraw_evidence,
             withdraw_comments=withdraw_comments,
         )
+        changes += _withdraw_from_earlier_versions(
+            cycle=cycle,
+            version=latest.version + 1,
+            reason=note,
+            evidence=withdraw_evidence,
+            comments=withdraw_comments,
+        )
         now = timezone.now()
         previous = _previous_publication(latest.reporting_year)
         corrected = Publication.objects.create(
@@ -186,8 +214,11 @@ def publication_correct(
         corrected.embargo_viewers.set(list(latest.embargo_viewers.all()))
         derive(snapshot, previous)
         save_snapshot(snapshot, corrected)
-        if corrected.publish_at <= now:
-            cycle_reality_outcomes_publish(cycle=cycle)
+        cycle_reality_outcomes_publish(
+            cycle=cycle,
+            public_from=corrected.publish_at,
+            published=_published_ratings(corrected),
+        )
     return corrected
 
 
@@ -259,7 +290,8 @@ def _apply_corrections(
         kept = [e for e in row.evidence if e["id"] not in withdraw_evidence]
         for gone in row.evidence:
             if gone["id"] in withdraw_evidence:
-                changes.append(f"{_where(key, names)}: evidence “{gone['title']}” withdrawn")
+                # Not named: what is withdrawn may be withdrawn for what its title says.
+                changes.append(f"{_where(key, names)}: a piece of public evidence withdrawn")
         row.evidence = kept
         comments = row.residents.get("comments", [])
         kept_comments = [c for c in comments if c["id"] not in withdraw_comments]
@@ -274,6 +306,61 @@ def _apply_corrections(
     if not changes:
         raise ValidationError("The correction changes nothing in the published results.")
     return changes
+
+
+def _withdraw_from_earlier_versions(
+    *,
+    cycle: AssessmentCycle,
+    version: int,
+    reason: str,
+    evidence: set[int],
+    comments: set[int],
+) -> list[str]:
+    """Replace withdrawn evidence and comments in every earlier version of the cycle by a notice
+    ("Withdrawn in version 3: <reason>"), and delete their files; return the change in words.
+
+    The one exception to "a published version never changes": evidence or a comment is usually
+    withdrawn because it holds personal data, which must not stay public in an older version.
+    Ratings and reasons corrected later are left as they were published."""
+    if not (evidence or comments):
+        return []
+    notice = f"Withdrawn in version {version}: {Truncator(' '.join(reason.split())).chars(160)}"
+    redacted: Counter[int] = Counter()  # earlier version: items replaced by the notice
+    rows = CommitmentResult.objects.filter(publication__cycle=cycle).select_related("publication")
+    for row in rows.only("pk", "evidence", "residents", "publication__version"):
+        kept_evidence = []
+        for item in row.evidence:
+            if item["id"] in evidence and not item.get("withdrawn"):
+                item = {
+                    "id": item["id"],
+                    "title": notice,
+                    "kind": "withdrawn",
+                    "url": "",
+                    "filename": "",
+                    "content_type": "",
+                    "size": None,
+                    "page": "",
+                    "excerpt": "",
+                    "withdrawn": True,
+                }
+                redacted[row.publication.version] += 1
+            kept_evidence.append(item)
+        kept_comments = []
+        for comment in row.residents.get("comments", []):
+            if comment["id"] in comments and not comment.get("withdrawn"):
+                comment = {"id": comment["id"], "text": notice, "withdrawn": True}
+                redacted[row.publication.version] += 1
+            kept_comments.append(comment)
+        if kept_evidence != row.evidence or kept_comments != row.residents.get("comments", []):
+            row.evidence = kept_evidence
+            row.residents = {**row.residents, "comments": kept_comments}
+            row.save(update_fields=["evidence", "residents"])
+    PublishedFile.objects.filter(publication__cycle=cycle, evidence_id__in=evidence).delete()
+    return [
+        f"Version {number}: {count} withdrawn item{'s' if count != 1 else ''} replaced there by "
+        "a notice of the withdrawal"
+        for number, count in sorted(redacted.items())
+    ]
 
 
 def _where(key: tuple[str, int], names: dict[str, str]) -> str:

@@ -35,6 +35,9 @@ from residentvoice.assessment.models import (
 )
 from residentvoice.charter.models import RatingOption
 from residentvoice.organisations.models import Landlord, StockArea, StockFigure
+from residentvoice.participation.selectors import participation_figures
+from residentvoice.practices.models import Practice
+from residentvoice.practices.selectors import practice_list
 
 from .models import (
     Change,
@@ -111,24 +114,12 @@ def _charter_data(cycle: AssessmentCycle) -> tuple[dict[str, Any], dict[int, int
     return data, {o.pk: rank for rank, o in enumerate(options)}
 
 
-def _public_practices() -> list[Any]:
+def _public_practices() -> list[Practice]:
     """The practices the council has approved for the public library."""
-    try:
-        from residentvoice.practices import selectors as practice_selectors
-    except ImportError:  # the library's reads are not there yet: ask the model directly
-        practice_selectors = None  # type: ignore[assignment]
-    if practice_selectors is not None and hasattr(practice_selectors, "practice_list"):
-        return list(practice_selectors.practice_list(public_only=True))
-    from residentvoice.practices.models import Practice
-
-    return list(
-        Practice.objects.filter(is_public=True)
-        .prefetch_related("commitments", "landlords")
-        .order_by("title", "pk")
-    )
+    return practice_list(public_only=True)
 
 
-def _practice_data(practices: list[Any]) -> list[dict[str, Any]]:
+def _practice_data(practices: list[Practice]) -> list[dict[str, Any]]:
     return [
         {
             "id": p.pk,
@@ -142,7 +133,7 @@ def _practice_data(practices: list[Any]) -> list[dict[str, Any]]:
                 {"slug": landlord.slug, "name": landlord.name}
                 for landlord in sorted(p.landlords.all(), key=lambda x: x.name)
             ],
-            "is_demo": bool(getattr(p, "is_demo", False)),
+            "is_demo": p.is_demo,
         }
         for p in practices
     ]
@@ -204,7 +195,12 @@ def _participation_measures(landlord: Landlord) -> list[dict[str, Any]]:
 
 def freeze_cycle(cycle: AssessmentCycle, *, with_measures: bool = True) -> Snapshot:
     """Read everything publishable about a cycle, in a fixed number of queries (plus five per
-    landlord for the regulator's participation measures when `with_measures`)."""
+    landlord for the regulator's participation measures when `with_measures`).
+
+    Each landlord's participation figures for the year (consultations run, residents taking
+    part, recommendations accepted and completed, days to answer) are frozen with the results:
+    the annual report is built from the published version, and must show the same figures
+    however often, and however much later, it is built."""
     charter, rank_of = _charter_data(cycle)
     numbers = [c["number"] for c in charter["commitments"]]
     items = list(
@@ -295,6 +291,9 @@ def freeze_cycle(cycle: AssessmentCycle, *, with_measures: bool = True) -> Snaps
                 practices_for[(landlord["slug"], number)].append(practice["id"])
 
     landlords = _landlords(cycle)
+    taking_part = participation_figures(
+        landlord_ids=[landlord.pk for landlord in landlords], reporting_year=cycle.reporting_year
+    )
     by_landlord: dict[int, list[AssessmentItem]] = defaultdict(list)
     for item in items:
         by_landlord[item.landlord_id].append(item)
@@ -314,6 +313,7 @@ def freeze_cycle(cycle: AssessmentCycle, *, with_measures: bool = True) -> Snaps
                 assessed=0,
                 met=0,
                 participation_measures=_participation_measures(landlord) if with_measures else [],
+                participation_figures=taking_part.get(landlord.pk, {}),
             )
         )
         rows = []

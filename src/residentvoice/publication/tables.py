@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from residentvoice.core.spreadsheets import csv_row, xlsx_row
+
 from .models import Publication, SizeBand
 from .selectors import CommitmentPage, LandlordPage, Overview, PracticeLibrary
 
@@ -265,10 +267,10 @@ def to_csv(table: Table, publication: Publication) -> bytes:
     publication's rows say so in a last column."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*table.columns, "Synthetic demonstration data"])
+    writer.writerow(csv_row([*table.columns, "Synthetic demonstration data"]))
     flag = "Yes" if publication.is_demo else "No"
     for row in table.rows:
-        writer.writerow([*("" if value is None else value for value in row), flag])
+        writer.writerow(csv_row([*("" if value is None else value for value in row), flag]))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -281,18 +283,18 @@ def to_xlsx(tables: list[Table], publication: Publication, licence: Any) -> byte
     about.append(["Resident participation charter results"])
     about["A1"].font = Font(bold=True, size=14)
     for row in _about(publication, licence):
-        about.append(row)
+        about.append(xlsx_row(about, row))
     about.column_dimensions["A"].width = 18
     about.column_dimensions["B"].width = 90
     for table in tables:
         sheet = workbook.create_sheet(title=(table.sheet or table.title)[:31])
-        sheet.append([table.title])
+        sheet.append(xlsx_row(sheet, [table.title]))
         sheet["A1"].font = Font(bold=True)
-        sheet.append(table.columns)
+        sheet.append(xlsx_row(sheet, table.columns))
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(list(row))
+            sheet.append(xlsx_row(sheet, row))
         sheet.freeze_panes = "B3"
         for index, column in enumerate(table.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = min(

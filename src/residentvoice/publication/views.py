@@ -24,6 +24,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 
 from residentvoice.assessment.models import AssessmentCycle, Stage
 from residentvoice.core.forms import form_errors_from
@@ -448,15 +450,41 @@ def data(request: HttpRequest) -> HttpResponse:
 
 
 def dataset(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Every public year's newest version: JSON, or CSV files with a data dictionary in a zip."""
+    """Every public year's newest version: JSON, or CSV files with a data dictionary in a zip.
+
+    The file changes only with a new public version or a new licence, so it is built once for
+    each and then read from the cache; its ETag and Last-Modified come from the same versions,
+    so a client that already holds it gets "304 Not Modified" and no body."""
     licence = services.publication_settings_get()
     publications = selectors.latest_public_versions()
-    if fmt == "json":
-        content = opendata.dataset_json(publications, licence)
-    else:
-        content = opendata.dataset_zip(publications, licence)
+    depends = (
+        fmt,
+        [(p.pk, p.published_at.timestamp(), p.publish_at.timestamp()) for p in publications],
+        licence.pk,
+        licence.updated_at.timestamp(),
+    )
+    digest = hashlib.sha256(repr(depends).encode()).hexdigest()
+    etag = f'"{digest[:32]}"'
+    changed = max([licence.updated_at, *(max(p.published_at, p.publish_at) for p in publications)])
+    last_modified = int(changed.timestamp())
+    headers = {"ETag": etag, "Last-Modified": http_date(last_modified)}
+    unchanged = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if unchanged is not None:
+        for name, value in headers.items():
+            unchanged[name] = value
+        return unchanged
+    cache_key = f"publication:dataset:{digest}"
+    content = cache.get(cache_key)
+    if content is None:
+        if fmt == "json":
+            content = opendata.dataset_json(publications, licence)
+        else:
+            content = opendata.dataset_zip(publications, licence)
+        cache.set(cache_key, content, FRAGMENT_SECONDS)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="scorecards-dataset.{fmt}"'
+    for name, value in headers.items():
+        response[name] = value
     return response
 
 

@@ -114,3 +114,19 @@ def test_remind_seven_and_two_days_before_a_stage_closes_once_only(cycle, people
 def test_remind_needs_a_real_date(db):
     with pytest.raises(CommandError, match="not a date"):
         run("remind", "--today", "tomorrow")
+
+
+def test_remind_also_reminds_evidence_requests(cycle, landlord, people):
+    from residentvoice.assessment import services
+    from residentvoice.assessment.models import Stage
+
+    move_to(cycle, Stage.COUNCIL_REVIEW)
+    due = datetime.date.today() + datetime.timedelta(days=30)
+    services.evidence_request_create(
+        item=item_of(cycle, landlord, 2), by=people["council_officer"], message="More", due_on=due
+    )
+    output = run("remind", "--today", (due - datetime.timedelta(days=2)).isoformat())
+    assert "1 request for more evidence due" in output
+    assert Notification.objects.filter(
+        user=people["landlord_officer"], subject__contains="More evidence is due in 2 days"
+    ).exists()

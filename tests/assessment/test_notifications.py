@@ -70,6 +70,7 @@ def test_a_reply_tells_the_assigned_reviewer(cycle, landlord, people):
         version=item.version,
         position="disagree",
         reason="The panel met monthly",
+        evidence=services.EvidenceGiven(title="Minutes", url="https://example.org/minutes"),
     )
     notice = told(people["council_officer"], "replied on commitment 2").get()
     assert "The panel met monthly" in notice.body
@@ -86,3 +87,47 @@ def test_deadline_reminders_come_7_and_2_days_before_and_only_once(cycle, people
     assert told(officer, "closes in 7 days").count() == 1
     notifications.deadline_reminders_send(today=closes - datetime.timedelta(days=2))
     assert told(officer, "closes in 2 days").count() == 1
+
+
+def test_evidence_requests_are_reminded_7_and_2_days_before_due_once_each(cycle, landlord, people):
+    move_to(cycle, Stage.COUNCIL_REVIEW)
+    due = datetime.date.today() + datetime.timedelta(days=9)
+    request = services.evidence_request_create(
+        item=item_of(cycle, landlord, 4),
+        by=people["council_officer"],
+        message="Send the panel's minutes",
+        due_on=due,
+    )
+    officer, outsider = people["landlord_officer"], people["other_landlord_admin"]
+
+    def remind(days_before_due: int) -> int:
+        return notifications.evidence_request_reminders_send(
+            today=due - datetime.timedelta(days=days_before_due)
+        )
+
+    assert remind(8) == 0
+    assert remind(7) == 1
+    remind(7)  # run twice on the same day: nobody is told twice
+    seven = told(officer, "More evidence is due in 7 days: commitment 4").get()
+    assert "Send the panel's minutes" in seven.body
+    assert seven.url.endswith("/landlords/riverside/4/")
+    assert remind(2) == 1
+    assert told(officer, "due in 2 days").count() == 1
+    assert told(people["landlord_admin"], "due in 2 days").count() == 1
+    assert not told(outsider, "More evidence is due").exists()
+    assert not told(people["council_officer"], "More evidence is due").exists()
+    # An answered request, or one in a cycle that has moved on, is not reminded.
+    request.answered_at = request.created_at
+    request.save()
+    assert remind(2) == 0
+
+
+def test_evidence_requests_are_not_reminded_once_the_cycle_moves_on(cycle, landlord, people):
+    move_to(cycle, Stage.COUNCIL_REVIEW)
+    due = datetime.date.today() + datetime.timedelta(days=7)
+    services.evidence_request_create(
+        item=item_of(cycle, landlord, 4), by=people["council_officer"], message="More", due_on=due
+    )
+    move_to(cycle, Stage.RIGHT_OF_REPLY)
+    assert notifications.evidence_request_reminders_send(today=datetime.date.today()) == 0
+    assert not told(people["landlord_officer"], "More evidence is due").exists()

@@ -197,13 +197,25 @@ def test_review_reply_and_moderation_follow_the_stages(cycle, landlord, people):
         services.item_reply(
             item=item, by=people["landlord_admin"], version=item.version, position="disagree"
         )
+    with pytest.raises(ValidationError, match="give evidence with your reply"):
+        services.item_reply(
+            item=item,
+            by=people["landlord_admin"],
+            version=item.version,
+            position="disagree",
+            reason="Our panel met six times",
+        )
     item = services.item_reply(
         item=item,
         by=people["landlord_admin"],
         version=item.version,
         position="disagree",
         reason="Our panel met six times",
+        evidence=services.EvidenceGiven(
+            title="Panel minutes", url="https://example.org/minutes", is_public=True
+        ),
     )
+    assert item.evidence.get(for_reply=True).title == "Panel minutes"
     move_to(cycle, Stage.MODERATION)
     with pytest.raises(ValidationError, match="reason for the final rating"):
         services.item_moderate(

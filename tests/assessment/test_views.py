@@ -100,8 +100,11 @@ def test_private_notes_are_for_the_council_only(client, cycle, landlord, people)
     client.force_login(people["landlord_admin"])
     for url in (item_url(landlord, 2), item_url(landlord, 2, "-timeline")):
         body = client.get(url).content.decode()
-        assert "Clear minutes" in body or "timeline" in url
+        assert "Clear minutes" in body  # the public feedback is there, on both pages
         assert "SECRET-NOTE" not in body
+    timeline = client.get(item_url(landlord, 2, "-timeline")).content.decode()
+    assert "Feedback (public): (empty) → Clear minutes" in timeline
+    assert "Private notes" not in timeline
 
 
 def test_other_landlords_staff_cannot_open_an_item(client, cycle, landlord, people):
@@ -195,8 +198,98 @@ def test_residents_download_public_evidence_only(client, cycle, landlord, people
     assert client.get(url).status_code == 403
 
 
-def test_cycle_page_shows_residents_taking_part_per_landlord(client, cycle, people):
+def test_cycle_page_shows_residents_taking_part_per_landlord(
+    client, cycle, landlord, other_landlord, people
+):
+    """The participation figures for 2024-25, per landlord, as the council reads them."""
+    import datetime
+    import re
+
+    from django.utils import timezone
+
+    from residentvoice.accounts.models import Role
+    from residentvoice.participation import services as participation
+    from residentvoice.participation.models import Consultation, PanelRole
+
+    from ..factories import user_with_role
+    from ..participation import builders
+
+    def moment(month: int, day: int) -> datetime.datetime:
+        return datetime.datetime(2024, month, day, 12, tzinfo=timezone.get_current_timezone())
+
+    # Riverside: a consultation closing in June 2024, answered online by two residents and on
+    # paper by one person without an account (three residents taking part)...
+    second = user_with_role(Role.RESIDENT, landlord, email="second-resident@example.org")
+    consultation = builders.consultation_open(landlord=landlord)
+    for person in (people["resident"], second):
+        participation.response_save(
+            consultation=consultation,
+            user=person,
+            answers=builders.answers_for(consultation),
+            submit=True,
+        )
+    participation.response_enter(
+        consultation=consultation,
+        entered_by=people["landlord_officer"],
+        channel="paper",
+        answers=builders.answers_for(consultation),
+    )
+    Consultation.objects.filter(pk=consultation.pk).update(
+        opens_at=moment(5, 1), closes_at=moment(6, 1)
+    )
+    # ...and a scrutiny panel chaired by one of them since May 2024 (no one new), whose report
+    # reached the landlord on 1 July 2024: one recommendation accepted after 20 days and done,
+    # one partly accepted after 40 days.
+    panel = participation.panel_create(
+        landlord=landlord, name="Scrutiny panel", terms_of_reference="One review at a time."
+    )
+    participation.panel_member_add(
+        panel=panel, user=people["resident"], role=PanelRole.CHAIR, joined_on=moment(5, 1).date()
+    )
+    review = builders.review_with_recommendations(
+        panel=panel, by=people["resident"], stage="report"
+    )
+    review.report_summary = "Complaints are slow."
+    review.save()
+    participation.review_stage_move(
+        review=review, stage="answering", moved_by=people["resident"], at=moment(7, 1)
+    )
+    first, second_recommendation = review.recommendations.order_by("number")
+    participation.recommendation_answer(
+        recommendation=first,
+        answered_by=people["landlord_officer"],
+        answer="accepted",
+        owner="Complaints team",
+        due_on=datetime.date(2024, 12, 1),
+        at=moment(7, 21),
+    )
+    participation.recommendation_answer(
+        recommendation=second_recommendation,
+        answered_by=people["landlord_officer"],
+        answer="partly",
+        reason="Half of it is already done.",
+        owner="Complaints team",
+        due_on=datetime.date(2024, 12, 1),
+        at=moment(8, 10),
+    )
+    participation.action_progress_add(
+        recommendation=first,
+        added_by=people["landlord_officer"],
+        percent=100,
+        milestone="Done",
+        at=moment(9, 1),
+    )
+
     client.force_login(people["council_officer"])
     body = client.get(reverse("assessment:cycle", kwargs={"year": YEAR})).content.decode()
     assert "Residents taking part in 2024-25" in body
-    assert "Hillside Housing" in body
+    table = body.split("Residents taking part in 2024-25", 1)[1].split("</table>", 1)[0]
+
+    def figures(name: str) -> list[str]:
+        row = re.search(rf"<th scope=\"row\"[^>]*>{name}</th>(.*?)</tr>", table, re.S)
+        assert row is not None, name
+        return re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))
+
+    # Consultations run, residents taking part, accepted, completed, average days to answer.
+    assert figures("Riverside Homes") == ["1", "3", "2", "1", "30"]
+    assert figures("Hillside Housing") == ["0", "0", "0", "0", "–"]

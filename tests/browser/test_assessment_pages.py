@@ -1,5 +1,6 @@
 """Every assessment page passes axe-core in Chromium, with the forms each role sees in each stage
-on the page, and a form's errors are accessible and keep what was typed."""
+on the page (the "not taking part" page, an item at ready to publish and the moderation panel's
+pages among them), and a form's errors are accessible and keep what was typed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from residentvoice.assessment.models import STAGE_ORDER, Stage
 from residentvoice.charter.models import RatingOption
 from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
 
+from ..assessment.conftest import moderate_all
 from .test_accessibility import axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,6 +64,23 @@ def cycles(people, landlord, other_landlord):
                 item=item, by=people["council_officer"], version=item.version, rating=met
             )
         _move(cycle, stage)
+        if stage == Stage.MODERATION:
+            # A panel: the council officer and Hillside's resident, who has given a view.
+            for role in ("council_officer", "other_resident"):
+                services.panel_member_add(
+                    cycle=cycle, email=people[role].email, by=people["council_admin"]
+                )
+            services.panel_view_record(
+                item=item,
+                person=people["other_resident"],
+                rating=met,
+                comment="The minutes show it",
+            )
+    # Riverside alone, at "ready to publish": Hillside's staff see the "not taking part" page.
+    frozen = services.cycle_open(reporting_year="2020-21", landlords=[landlord])
+    _move(frozen, Stage.MODERATION)
+    moderate_all(frozen)
+    _move(frozen, Stage.READY_TO_PUBLISH)
     return YEARS
 
 
@@ -83,13 +102,27 @@ ROLE_URLS = {
         reverse("assessment:cycle", kwargs={"year": "2022-23"}),
         reverse("assessment:dashboard", kwargs={"year": "2022-23"}),
         _item("2022-23"),
+        reverse("assessment:panel-papers", kwargs={"year": "2024-25"}),
+        reverse(
+            "assessment:panel-item", kwargs={"year": "2024-25", "slug": "riverside", "number": 1}
+        ),
     ],
     "council_admin": [
         reverse("assessment:cycle-open"),
         reverse("assessment:stage-move", kwargs={"year": "2024-25"}),
         reverse("assessment:landlord-add", kwargs={"year": "2024-25"}),
         reverse("assessment:participation", kwargs={"year": "2024-25", "slug": "riverside"}),
-        _item("2024-25"),
+        reverse("assessment:dashboard", kwargs={"year": "2022-23"}),  # every reviewer's queue
+        reverse("assessment:panel", kwargs={"year": "2024-25"}),
+        _item("2024-25"),  # with the panel's views
+        _item("2020-21"),  # ready to publish
+    ],
+    "other_landlord_admin": [reverse("assessment:cycle", kwargs={"year": "2020-21"})],
+    "other_resident": [
+        reverse("assessment:panel-papers", kwargs={"year": "2024-25"}),
+        reverse(
+            "assessment:panel-item", kwargs={"year": "2024-25", "slug": "riverside", "number": 1}
+        ),
     ],
 }
 

@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from residentvoice.accounts.models import COUNCIL_ROLES, User
 from residentvoice.charter.models import RatingOption
@@ -14,6 +13,7 @@ from residentvoice.core.forms import GovukForm
 from residentvoice.organisations.models import Landlord
 
 from .models import ActionStatus, AssessmentItem, ReplyPosition, Stage
+from .services import EvidenceGiven
 
 DATE = forms.DateInput(attrs={"type": "date"})
 WORKING_STAGES = [
@@ -188,10 +188,12 @@ class ReplyForm(VersionedForm):
         label="Do you agree with the council's rating?",
         choices=ReplyPosition.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you agree or disagree."},
     )
     reason = forms.CharField(
         label="Why you disagree",
-        help_text="Add evidence below if you have it",
+        help_text="If you disagree, say why and give evidence below: at least one file or web "
+        "address",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -239,7 +241,6 @@ class EvidenceForm(GovukForm):
         help_text="Private evidence is seen by the council and your staff only",
         required=False,
     )
-    for_reply = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, candidates: list[dict[str, Any]] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -257,11 +258,24 @@ class EvidenceForm(GovukForm):
         data = super().clean() or {}
         chosen = self.candidates.get(data.get("from_site") or "")
         if chosen:
+            # The candidates' addresses are already absolute (the site's own address included).
             data["title"] = data.get("title") or chosen["title"]
-            data["url"] = settings.SITE_URL.rstrip("/") + chosen["url"]
+            data["url"] = chosen["url"]
         elif not data.get("title"):
             self.add_error("title", "Give the evidence a title.")
         return data
+
+    def evidence_given(self) -> EvidenceGiven:
+        """The cleaned evidence, for `services.item_reply`."""
+        data = self.cleaned_data
+        return EvidenceGiven(
+            title=data.get("title", ""),
+            file=data.get("file"),
+            url=data.get("url", ""),
+            page=data.get("page", ""),
+            excerpt=data.get("excerpt", ""),
+            is_public=data.get("is_public", False),
+        )
 
 
 class ActionForm(GovukForm):
@@ -292,3 +306,36 @@ class ReopenForm(GovukForm):
         self.fields["stage"].choices = [  # type: ignore[attr-defined]
             (stage, Stage(stage).label) for stage in stages
         ]
+
+
+class PanelMemberForm(GovukForm):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="Of a council officer or admin, or of a resident whose landlord has verified "
+        "them. They must already have an account.",
+        error_messages={
+            "required": "Give the email address of the person to add.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
+    )
+
+
+class PanelViewForm(GovukForm):
+    not_applicable = forms.BooleanField(
+        label="This commitment does not apply to this landlord", required=False
+    )
+    comment = forms.CharField(
+        label="Why",
+        help_text="What in the papers leads you to this rating. The council admin who sets the "
+        "final rating reads it; it is not published.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,  # the service says what is missing, with the rating, in one go
+    )
+
+    def __init__(self, *args: Any, item: AssessmentItem, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rating"] = _rating_field(item, "The rating you would give")
+        self.order_fields(["rating"])
+        if not item.commitment.not_applicable_allowed:
+            del self.fields["not_applicable"]
+        self._style_widgets()

@@ -402,3 +402,64 @@ class RealityCheckSession(TimeStampedModel):
     @property
     def landlord_id(self) -> int:
         return self.participation.landlord_id
+
+
+class ModerationPanelMember(TimeStampedModel):
+    """A person a council admin named to a cycle's moderation panel: council staff, or a verified
+    resident (who never sees their own landlord's commitments there). Removing someone keeps the
+    row, and the views they gave, with when and by whom."""
+
+    cycle = models.ForeignKey(
+        AssessmentCycle, on_delete=models.CASCADE, related_name="panel_members"
+    )
+    # Empty once the person deletes their account: the views they gave stay, unnamed.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "person"],
+                condition=models.Q(removed_at__isnull=True),
+                name="one_panel_place_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person or 'A former member'} on the {self.cycle.reporting_year} panel"
+
+
+class ModerationPanelView(models.Model):
+    """One panel member's view of one item: the rating they would give and why.
+
+    Append-only: a member who changes their mind records a new view; the latest is their view and
+    the earlier ones stay, so the rows are their own history.
+    """
+
+    item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="panel_views")
+    # Members are never deleted (removal is marked), so a view goes only with its cycle.
+    member = models.ForeignKey(
+        ModerationPanelMember, on_delete=models.CASCADE, related_name="views"
+    )
+    rating = models.ForeignKey(
+        RatingOption, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    not_applicable = models.BooleanField(default=False)
+    comment = models.TextField()
+    given_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["given_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"A panel view of {self.item}"

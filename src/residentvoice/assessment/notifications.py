@@ -18,7 +18,14 @@ from django.urls import reverse
 from residentvoice.accounts.models import COUNCIL_ROLES, LANDLORD_STAFF_ROLES, Membership, Role
 from residentvoice.notifications.services import notification_send
 
-from .models import AssessmentCycle, AssessmentItem, EvidenceRequest, Stage, StageDates
+from .models import (
+    AssessmentCycle,
+    AssessmentItem,
+    EvidenceRequest,
+    ModerationPanelMember,
+    Stage,
+    StageDates,
+)
 
 # Who acts in each stage: the landlords' staff, or the council.
 LANDLORD_STAGES = {Stage.SELF_ASSESSMENT, Stage.RIGHT_OF_REPLY}
@@ -121,6 +128,27 @@ def reply_received(*, item_id: int) -> None:
         )
 
 
+def panel_place_given(*, member_id: int) -> None:
+    member = ModerationPanelMember.objects.select_related(
+        "cycle", "person__membership", "added_by"
+    ).get(pk=member_id)
+    if member.person is None:
+        return
+    membership = getattr(member.person, "membership", None)
+    _tell(
+        users=[member.person],
+        subject=f"You are on the moderation panel for the {member.cycle.reporting_year} charter "
+        "assessment",
+        template="assessment/email/panel_place.txt",
+        context={
+            "member": member,
+            "cycle": member.cycle,
+            "is_resident": membership is not None and membership.role == Role.RESIDENT,
+        },
+        path=reverse("assessment:panel-papers", kwargs={"year": member.cycle.reporting_year}),
+    )
+
+
 def item_path(item: AssessmentItem) -> str:
     return reverse(
         "assessment:item",
@@ -159,6 +187,49 @@ def deadline_reminders_send(*, today: datetime.date, days_before: Iterable[int] 
             },
             path=_cycle_path(row.cycle),
             key=f"assessment-deadline-{row.pk}-{row.closes_on}-{wanted[row.closes_on]}",
+        )
+        sent += 1
+    return sent
+
+
+def evidence_request_reminders_send(
+    *, today: datetime.date, days_before: Iterable[int] = (7, 2)
+) -> int:
+    """Remind a landlord's staff 7 and 2 days before an open request for more evidence is due.
+
+    Only while the cycle is in council review, the one stage in which that evidence can be added;
+    each person is reminded once per request and number of days. Returns the requests reminded.
+    """
+    from .services import cycle_stage
+
+    wanted = {today + datetime.timedelta(days=days): days for days in days_before}
+    requests = (
+        EvidenceRequest.objects.filter(due_on__in=list(wanted), answered_at__isnull=True)
+        .select_related("item__landlord", "item__commitment", "item__participation__cycle")
+        .order_by("due_on", "pk")
+    )
+    stages: dict[int, str] = {}
+    staff: dict[int, list[Any]] = {}
+    sent = 0
+    for request in requests:
+        item = request.item
+        cycle = item.participation.cycle
+        if cycle.pk not in stages:
+            stages[cycle.pk] = cycle_stage(cycle)
+        if stages[cycle.pk] != Stage.COUNCIL_REVIEW:
+            continue
+        if item.landlord_id not in staff:
+            staff[item.landlord_id] = landlord_staff([item.landlord_id])
+        if not staff[item.landlord_id]:
+            continue
+        days = wanted[request.due_on]
+        _tell(
+            users=staff[item.landlord_id],
+            subject=f"More evidence is due in {days} days: commitment {item.commitment.number}",
+            template="assessment/email/evidence_due.txt",
+            context={"request": request, "item": item, "days": days},
+            path=item_path(item),
+            key=f"assessment-evidence-due-{request.pk}-{request.due_on}-{days}",
         )
         sent += 1
     return sent

@@ -215,15 +215,21 @@ def dashboard(
     state: str = "",
     reviewer: str = "",
 ) -> dict[str, Any]:
-    """The council's landlord × commitment matrix, filtered, and the asker's review queue.
+    """The council's landlord × commitment matrix, filtered, the asker's review queue and (for
+    council admins) every reviewer's queue.
 
-    A fixed number of queries (participations, commitments, items, stage) for any size.
+    A commitment waits for review while the cycle is in council review and it has no council
+    rating yet, or when it is reopened for council review. A fixed number of queries
+    (participations, commitments, items, stage) for any size.
     """
+    from residentvoice.accounts.rules import is_council_admin
+
     participations = list(
         Participation.objects.filter(cycle=cycle)
         .select_related("landlord", "reviewer")
         .order_by("landlord__name")
     )
+    all_participations = participations
     commitments = list(cycle.charter.commitments.filter(commits_landlords=True).order_by("number"))
     reviewers = sorted(
         {p.reviewer for p in participations if p.reviewer is not None},
@@ -243,16 +249,25 @@ def dashboard(
     cells: dict[tuple[int, int], dict[str, Any]] = {}
     queue = []
     in_review = getattr(cycle, "stage", "") == Stage.COUNCIL_REVIEW
+    every_queue = is_council_admin(user)
+    waiting: dict[int, Counter[int]] = {}  # reviewer (0: nobody) -> participation -> waiting
+    by_pk = {p.pk: p for p in all_participations}
     for values in (
         AssessmentItem.objects.filter(participation__cycle=cycle).values(*ITEM_FIELDS).order_by()
     ):
+        owner = by_pk[values["participation_id"]]
+        waits = (in_review and not values["reviewed_at"]) or (
+            values["reopened_for"] == Stage.COUNCIL_REVIEW
+        )
+        if waits and every_queue:
+            waiting.setdefault(owner.reviewer_id or 0, Counter())[owner.pk] += 1
         found = wanted.get(values["participation_id"])
         if found is None:
             continue
         code, label = item_state(values, bool(found.submitted_at))
         values["state"], values["state_label"] = code, label
         cells[(found.pk, values["commitment_id"])] = values
-        if in_review and found.reviewer_id == user.pk and not values["reviewed_at"]:
+        if waits and found.reviewer_id == user.pk:
             queue.append((found.landlord, values))
     matrix = []
     for p in participations:
@@ -262,6 +277,22 @@ def dashboard(
         matrix.append({"participation": p, "landlord": p.landlord, "cells": row_cells})
     totals = Counter(cell["state"] for cell in cells.values())
     queue.sort(key=lambda pair: (pair[0].name, pair[1]["commitment__number"]))
+
+    def queue_of(person: Any, key: int, filter_value: str) -> dict[str, Any]:
+        counts = waiting.get(key, Counter())
+        return {
+            "reviewer": person,
+            "filter": filter_value,
+            "waiting": sum(counts.values()),
+            "landlords": sorted(
+                ((by_pk[pk].landlord, count) for pk, count in counts.items()),
+                key=lambda pair: pair[0].name,
+            ),
+        }
+
+    reviewer_queues = [queue_of(person, person.pk, str(person.pk)) for person in reviewers]
+    if waiting.get(0):
+        reviewer_queues.append(queue_of(None, 0, "none"))
     return {
         "commitments": commitments,
         "shown_commitments": shown_commitments,
@@ -271,6 +302,7 @@ def dashboard(
         "totals": [(code, label, totals[code]) for code, label in ITEM_STATES],
         "reviewers": reviewers,
         "queue": queue,
+        "reviewer_queues": reviewer_queues if every_queue else [],
         "filters": {
             "landlord": landlord,
             "commitment": commitment,
@@ -312,6 +344,8 @@ def item_detail(item: AssessmentItem, *, private: bool, user: Any = None) -> dic
         "requests": list(item.evidence_requests.select_related("requested_by")),
         "reality": reality_summary([item.pk], user=user)[item.pk],
         "private": private,
+        # The panel's deliberation is for the council (the moderator sets the final rating).
+        "panel": panel_opinions(item) if private else None,
     }
 
 
@@ -324,7 +358,9 @@ def _label(model: Any, field: str) -> str:
 
 def item_timeline(item: AssessmentItem, *, private: bool) -> list[dict[str, Any]]:
     """Who changed what, when, on this item: its own fields, its evidence, actions, evidence
-    requests and criteria, and the cycle's stage moves, newest first."""
+    requests and criteria, the landlord's sign-off and reviewer from the participation's history,
+    the cycle's stage moves and (for the council) the moderation panel's views, newest first.
+    A fixed number of queries."""
     from residentvoice.accounts.models import User
     from residentvoice.charter.models import RatingOption
 
@@ -362,6 +398,15 @@ def item_timeline(item: AssessmentItem, *, private: bool) -> list[dict[str, Any]
             records.append((kind, model, record))
             if record.history_user_id:
                 user_ids.add(record.history_user_id)
+    participation_records = list(
+        Participation.history.filter(id=item.participation_id).order_by(
+            "history_date", "history_id"
+        )
+    )
+    for record in participation_records:
+        user_ids.update(
+            pk for pk in (record.history_user_id, record.reviewer_id, record.signed_off_by_id) if pk
+        )
     people.update({u.pk: u.full_name or u.email for u in User.objects.filter(pk__in=user_ids)})
     events: list[dict[str, Any]] = []
     previous: dict[tuple[str, int], Any] = {}
@@ -400,6 +445,9 @@ def item_timeline(item: AssessmentItem, *, private: bool) -> list[dict[str, Any]
                 "changes": changes,
             }
         )
+    events += _participation_events(participation_records, people)
+    if private:
+        events += _panel_events(item)
     for move in StageMove.objects.filter(cycle_id=item.participation.cycle_id).select_related(
         "moved_by"
     ):
@@ -414,6 +462,56 @@ def item_timeline(item: AssessmentItem, *, private: bool) -> list[dict[str, Any]
             }
         )
     events.sort(key=lambda event: event["when"], reverse=True)
+    return events
+
+
+def _participation_events(records: list[Any], people: dict[int, str]) -> list[dict[str, Any]]:
+    """The landlord's sign-off and the council's choice of reviewer, which apply to every item of
+    the landlord, from the participation's history."""
+    events: list[dict[str, Any]] = []
+    before = None
+    for record in records:
+        who = people.get(record.history_user_id, "The system")
+        was_reviewer = before.reviewer_id if before else None
+        if record.reviewer_id != was_reviewer and (before or record.reviewer_id):
+            if record.reviewer_id:
+                what = f"{people.get(record.reviewer_id, 'A council officer')} assigned to review"
+                if was_reviewer:
+                    what += f" (instead of {people.get(was_reviewer, 'someone')})"
+            else:
+                what = f"{people.get(was_reviewer or 0, 'The reviewer')} no longer reviews"
+            events.append({"when": record.history_date, "who": who, "what": what, "changes": []})
+        if record.submitted_at and not (before and before.submitted_at):
+            signed = people.get(record.signed_off_by_id, "a landlord admin")
+            events.append(
+                {
+                    "when": record.submitted_at,
+                    "who": signed,
+                    "what": f"The self-assessment was signed off by {signed} and submitted "
+                    "to the council",
+                    "changes": [],
+                }
+            )
+        before = record
+    return events
+
+
+def _panel_events(item: AssessmentItem) -> list[dict[str, Any]]:
+    events = []
+    for view in (
+        ModerationPanelView.objects.filter(item=item)
+        .select_related("member__person", "rating")
+        .order_by("given_at", "pk")
+    ):
+        person = view.member.person
+        events.append(
+            {
+                "when": view.given_at,
+                "who": (person.full_name or person.email) if person else "A former panel member",
+                "what": f"Panel view given: {_shown_rating(view)}",
+                "changes": [{"field": "Why", "old": "", "new": view.comment}],
+            }
+        )
     return events
 
 
@@ -625,3 +723,132 @@ def reality_sessions(cycle: AssessmentCycle) -> list[RealityCheckSession]:
         .prefetch_related("commitments")
         .order_by("-held_on", "participation__landlord__name", "pk")
     )
+
+
+def reality_checks_of(resident: Any) -> list[dict[str, Any]]:
+    """Everything one resident said in reality checks, for their own download (participation's
+    "your contributions"): one query, plain data."""
+    return [
+        {
+            "year": check.item.participation.cycle.reporting_year,
+            "landlord": check.item.landlord.name,
+            "commitment": f"{check.item.commitment.number}. {check.item.commitment.title}",
+            "answer": check.get_answer_display(),
+            "comment": check.comment,
+            "comment_status": check.get_comment_status_display() if check.comment else "",
+            "given": check.created_at,
+            "changed": check.updated_at,
+        }
+        for check in RealityCheck.objects.filter(resident=resident)
+        .select_related("item__participation__cycle", "item__landlord", "item__commitment")
+        .order_by("created_at", "pk")
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The moderation panel
+# What panel members read is what a resident of another landlord may see: the claims, the
+# council's public feedback, the reply, public evidence, counts of residents' answers and
+# approved comments. Never the council's private notes, private evidence or who answered.
+
+from .models import ModerationPanelMember, ModerationPanelView  # noqa: E402
+
+
+def panel_members(cycle: AssessmentCycle) -> list[ModerationPanelMember]:
+    """Everyone ever named to a cycle's panel, current members first, with their role (1 query)."""
+    return sorted(
+        cycle.panel_members.select_related(
+            "person__membership__landlord", "added_by", "removed_by"
+        ),
+        key=lambda member: (member.removed_at is not None, member.created_at, member.pk),
+    )
+
+
+@dataclass
+class PanelOpinion:
+    """One member's views of one item: the latest counts, the earlier ones are kept."""
+
+    member: ModerationPanelMember
+    latest: ModerationPanelView
+    earlier: list[ModerationPanelView] = field(default_factory=list)
+
+
+def _shown_rating(view: ModerationPanelView) -> str:
+    return "Not applicable" if view.not_applicable else str(getattr(view.rating, "label", ""))
+
+
+def panel_opinions(item: AssessmentItem) -> dict[str, Any]:
+    """The panel's views of one item for the moderator: each member's latest view with their
+    earlier ones, and the latest views counted by rating (1 query)."""
+    by_member: dict[int, PanelOpinion] = {}
+    for view in (
+        ModerationPanelView.objects.filter(item=item)
+        .select_related("member__person__membership", "rating")
+        .order_by("given_at", "pk")
+    ):
+        opinion = by_member.get(view.member_id)
+        if opinion is None:
+            by_member[view.member_id] = PanelOpinion(member=view.member, latest=view)
+        else:
+            opinion.earlier.insert(0, opinion.latest)
+            opinion.latest = view
+    opinions = sorted(by_member.values(), key=lambda o: o.latest.given_at, reverse=True)
+    counted = Counter(_shown_rating(o.latest) for o in opinions)
+    return {"opinions": opinions, "counts": sorted(counted.items())}
+
+
+def panel_papers(cycle: AssessmentCycle, *, user: Any) -> list[dict[str, Any]]:
+    """The commitments a panel member may read, landlord by landlord (never their own landlord's,
+    for a resident), with their own latest view of each. 3 queries."""
+    from residentvoice.accounts.models import Role
+    from residentvoice.accounts.selectors import membership_of
+
+    membership = membership_of(user)
+    participations = Participation.objects.filter(cycle=cycle).select_related("landlord")
+    if membership is not None and membership.role == Role.RESIDENT and membership.landlord_id:
+        participations = participations.exclude(landlord_id=membership.landlord_id)
+    rows: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in participations}
+    landlords = [p for p in participations if p.pk in rows]
+    mine: dict[int, ModerationPanelView] = {}
+    for view in (
+        ModerationPanelView.objects.filter(
+            item__participation__cycle=cycle, member__person_id=user.pk
+        )
+        .select_related("rating")
+        .order_by("given_at", "pk")
+    ):
+        mine[view.item_id] = view
+    for row in (
+        AssessmentItem.objects.filter(participation_id__in=list(rows))
+        .order_by("commitment__number")
+        .values("pk", "participation_id", "commitment__number", "commitment__title")
+    ):
+        given = mine.get(row["pk"])
+        shown: dict[str, Any] = {**row, "my_view": _shown_rating(given) if given else ""}
+        rows[row["participation_id"]].append(shown)
+    return [
+        {
+            "participation": participation,
+            "items": rows[participation.pk],
+            "reviewed_by_me": participation.reviewer_id == user.pk,
+            "given": sum(1 for row in rows[participation.pk] if row["my_view"]),
+        }
+        for participation in landlords
+    ]
+
+
+def panel_item(item: AssessmentItem, *, user: Any) -> dict[str, Any]:
+    """What a panel member reads about one item (public evidence only, approved comments only)
+    and their own views of it, newest first. A fixed number of queries."""
+    evidence = list(evidence_visible(False).filter(item=item).order_by("created_at", "pk"))
+    return {
+        "criteria": list(item.criteria.select_related("criterion", "rating")),
+        "evidence": [e for e in evidence if not e.for_reply],
+        "reply_evidence": [e for e in evidence if e.for_reply],
+        "reality": reality_summary([item.pk], user=None)[item.pk],
+        "my_views": list(
+            ModerationPanelView.objects.filter(item=item, member__person_id=user.pk)
+            .select_related("rating")
+            .order_by("-given_at", "-pk")
+        ),
+    }

@@ -8,8 +8,12 @@ refused with `StaleItemError`, which holds the newer version to show, so nothing
 from __future__ import annotations
 
 import datetime
+import lzma
+import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import filetype
@@ -17,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 from simple_history.utils import bulk_create_with_history
 
 from residentvoice.charter.models import Charter, RatingOption
@@ -35,6 +40,8 @@ from .models import (
     EvidenceKind,
     EvidenceRequest,
     ImprovementAction,
+    ModerationPanelMember,
+    ModerationPanelView,
     Participation,
     RealityAnswer,
     RealityCheck,
@@ -97,6 +104,11 @@ def _stage_label(stage: str) -> str:
     return str(Stage(stage).label)
 
 
+# Once a cycle is ready to publish its results are frozen: nothing changes, not even an item the
+# council reopened earlier and nobody has saved since.
+FROZEN_STAGES = (Stage.READY_TO_PUBLISH, Stage.PUBLISHED)
+
+
 def stage_allows(item: AssessmentItem, *stages: str) -> bool:
     """Whether edits for `stages` are open on this item now (its cycle's stage, or a reopening).
 
@@ -105,6 +117,8 @@ def stage_allows(item: AssessmentItem, *stages: str) -> bool:
     """
     cycle = item.participation.cycle
     current = getattr(cycle, "stage", None) or cycle_stage(cycle)
+    if current in FROZEN_STAGES:
+        return False
     return current in stages or item.reopened_for in stages
 
 
@@ -117,6 +131,11 @@ def self_assessment_open(item: AssessmentItem) -> bool:
 def _require_stage(item: AssessmentItem, *stages: str, action: str) -> None:
     """Refuse unless the cycle is in one of `stages`, or this item was reopened for one of them."""
     current = cycle_stage(item.participation.cycle)
+    if current in FROZEN_STAGES:
+        raise StageError(
+            f"The results are frozen at “{_stage_label(current)}”: nothing can be changed.",
+            code="frozen",
+        )
     if current in stages or item.reopened_for in stages:
         return
     allowed = " or ".join(_stage_label(s).lower() for s in stages)
@@ -430,13 +449,36 @@ def _detect_type(upload: UploadedFile) -> str:
     return mime
 
 
+# What reading a damaged or unreadable archive can raise: a broken structure (BadZipFile), a
+# corrupted compressed stream (zlib.error, lzma.LZMAError, or OSError and EOFError from bzip2 and
+# cut-off streams), a compression method Python cannot read (NotImplementedError) and a
+# password-protected member (RuntimeError). Each means the same to the person uploading: the
+# file cannot be opened.
+UNREADABLE_ZIP = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    EOFError,
+    ValueError,
+)
+DAMAGED = (
+    "The file is damaged and cannot be opened. Check that it opens on your computer, then upload "
+    "it again."
+)
+
+
 def _office_zip_type(upload: UploadedFile) -> str:
-    """Tell Office Open XML apart from a plain zip by the parts it holds."""
+    """Tell Office Open XML apart from a plain zip by the parts it holds. A zip that cannot
+    even be listed is damaged, whatever it was meant to be."""
     try:
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        return ""
+    except UNREADABLE_ZIP as error:
+        raise ValidationError({"file": DAMAGED}) from error
     finally:
         upload.seek(0)
     for folder, mime in (
@@ -450,15 +492,48 @@ def _office_zip_type(upload: UploadedFile) -> str:
 
 
 def _check_zip(upload: UploadedFile) -> None:
+    """Read every part of an Office or OpenDocument file, so a damaged one is refused now rather
+    than found by the reviewer who cannot open it."""
     try:
         with zipfile.ZipFile(upload) as archive:
             broken = archive.testzip()
-    except zipfile.BadZipFile:
+    except UNREADABLE_ZIP:
         broken = "the archive"
     finally:
         upload.seek(0)
     if broken:
-        raise ValidationError({"file": "The file is damaged and cannot be opened."})
+        raise ValidationError({"file": DAMAGED})
+
+
+def _check_image(upload: UploadedFile) -> None:
+    """Decode the whole image, so a cut-off or corrupted one is refused.
+
+    JPEGs are decoded at an eighth of their size (which still reads every byte), keeping the
+    memory a large photograph needs small. An image over Pillow's size limit is refused rather
+    than decoded, as it could exhaust the server's memory.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                image.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.draft(None, (max(1, image.width // 8), max(1, image.height // 8)))
+                image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(
+            {
+                "file": "The image is too large to check (over "
+                f"{(Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million pixels): make it smaller."
+            }
+        ) from error
+    except Exception as error:
+        # Pillow's decoders raise many kinds of error on bad data (OSError, SyntaxError,
+        # struct.error, zlib.error and more): every one means the image cannot be opened.
+        raise ValidationError({"file": DAMAGED}) from error
+    finally:
+        upload.seek(0)
 
 
 def _check_pdf(upload: UploadedFile) -> None:
@@ -511,6 +586,8 @@ def evidence_add(
         mime = _detect_type(file)
         if mime == "application/pdf":
             _check_pdf(file)
+        elif mime.startswith("image/"):
+            _check_image(file)
         size = file.size
     with transaction.atomic():
         evidence = Evidence(
@@ -537,18 +614,31 @@ def evidence_add(
 
 
 def evidence_remove(*, evidence: Evidence) -> None:
-    item = evidence.item
-    _require_stage(item, Stage.SELF_ASSESSMENT, Stage.RIGHT_OF_REPLY, action="remove evidence")
-    evidence.removed_at = timezone.now()
-    evidence.save(update_fields=["removed_at", "updated_at"])
+    """Withdraw evidence (it stays in the history). The self-assessment's evidence can be removed
+    only while the self-assessment can change (before sign-off, or once the council reopens the
+    commitment for it); the reply's own evidence only during the right of reply."""
+    item = AssessmentItem.objects.select_related("participation__cycle").get(pk=evidence.item_id)
+    if evidence.for_reply:
+        _require_stage(item, Stage.RIGHT_OF_REPLY, action="remove evidence given with a reply")
+    else:
+        _require_stage(item, Stage.SELF_ASSESSMENT, action="remove the self-assessment's evidence")
+        _require_not_submitted(item)
+    with transaction.atomic():
+        evidence.removed_at = timezone.now()
+        evidence.save(update_fields=["removed_at", "updated_at"])
 
 
 def action_add(
     *, item: AssessmentItem, description: str, owner: str, target_date: datetime.date | None
 ) -> ImprovementAction:
+    """An improvement action, while the self-assessment can change or during the right of reply
+    (where the landlord may answer the council's feedback with a plan)."""
+    item = AssessmentItem.objects.select_related("participation__cycle").get(pk=item.pk)
     _require_stage(
         item, Stage.SELF_ASSESSMENT, Stage.RIGHT_OF_REPLY, action="add improvement actions"
     )
+    if cycle_stage(item.participation.cycle) == Stage.SELF_ASSESSMENT:
+        _require_not_submitted(item)
     errors = {}
     if not description.strip():
         errors["description"] = "Say what will be done."
@@ -645,9 +735,37 @@ def _announce_request(request_id: int) -> None:
     notifications.evidence_requested(request_id=request_id)
 
 
+@dataclass(frozen=True)
+class EvidenceGiven:
+    """One piece of evidence as a person gives it on a form: a file or a web address, where to
+    look in it, and whether it may be published."""
+
+    title: str
+    file: UploadedFile | None = None
+    url: str = ""
+    page: str = ""
+    excerpt: str = ""
+    is_public: bool = False
+
+
+REPLY_NEEDS_EVIDENCE = (
+    "You disagree with the council's rating, so give evidence with your reply: upload a file or "
+    "give a web address."
+)
+
+
 def item_reply(
-    *, item: AssessmentItem, by: Any, version: int | None, position: str, reason: str = ""
+    *,
+    item: AssessmentItem,
+    by: Any,
+    version: int | None,
+    position: str,
+    reason: str = "",
+    evidence: EvidenceGiven | None = None,
 ) -> AssessmentItem:
+    """The landlord's answer to the council's rating: agree, or disagree with a reason and at
+    least one piece of evidence given with the reply. `evidence`, when given, is added in the same
+    transaction, so a refused reply leaves no evidence behind."""
     with transaction.atomic():
         item = _lock(item, version)
         _require_stage(item, Stage.RIGHT_OF_REPLY, action="reply to the council's rating")
@@ -657,6 +775,23 @@ def item_reply(
             raise ValidationError({"position": "Say whether you agree or disagree."})
         if position == ReplyPosition.DISAGREE and not reason.strip():
             raise ValidationError({"reason": "Say why you disagree."})
+        if evidence is not None:
+            evidence_add(
+                item=item,
+                by=by,
+                title=evidence.title,
+                file=evidence.file,
+                url=evidence.url,
+                page=evidence.page,
+                excerpt=evidence.excerpt,
+                is_public=evidence.is_public,
+                for_reply=True,
+            )
+        if (
+            position == ReplyPosition.DISAGREE
+            and not item.evidence.filter(for_reply=True, removed_at__isnull=True).exists()
+        ):
+            raise ValidationError(REPLY_NEEDS_EVIDENCE, code="reply_evidence")
         item.reply_position = position
         item.reply_reason = reason.strip()
         item.replied_by = by
@@ -720,9 +855,20 @@ def item_moderate(
     return item
 
 
-def reality_outcome_record(*, item: AssessmentItem, is_public: bool) -> None:
+def reality_outcome_record(
+    *,
+    item: AssessmentItem,
+    is_public: bool,
+    public_from: datetime.datetime | None = None,
+    published: tuple[str, str] | None = None,
+) -> None:
     """Put what residents said about a claim, and what the council decided, in the "you said, we
-    did" register (one entry per item; public only once the cycle's results are published)."""
+    did" register (one entry per item; public only once the cycle's results are published, and
+    not before the moment they are public: `public_from`).
+
+    `published` is the published (rating label, rationale) for the item, from the latest version
+    of the publication, so that a correction shows in the register; without it the item's own
+    final rating is used (before publication)."""
     from residentvoice.participation.models import RegisterStatus, SourceKind
     from residentvoice.participation.services import register_entry_record
 
@@ -739,11 +885,15 @@ def reality_outcome_record(*, item: AssessmentItem, is_public: bool) -> None:
         + ", ".join(f"{label.lower()} {counts[value]}" for value, label in RealityAnswer.choices)
         + "."
     )
-    final = (
-        "not applicable"
-        if item.final_not_applicable or item.final_rating is None
-        else (item.final_rating.label)
-    )
+    if published is not None:
+        final, rationale = published
+    else:
+        final = (
+            "not applicable"
+            if item.final_not_applicable or item.final_rating is None
+            else (item.final_rating.label)
+        )
+        rationale = item.final_rationale
     actions = "; ".join(
         f"{action.description} ({action.owner}, by {action.target_date:%d %B %Y})"
         for action in item.actions.all()
@@ -755,10 +905,11 @@ def reality_outcome_record(*, item: AssessmentItem, is_public: bool) -> None:
         source_id=item.pk,
         residents_said=said,
         decision=f"The council's final rating for {cycle.reporting_year}: {final}.",
-        reason=item.final_rationale,
+        reason=rationale,
         action_taken=actions or "No improvement action was recorded.",
         status=RegisterStatus.PLANNED if actions else RegisterStatus.DONE,
         is_public=is_public,
+        public_from=public_from,
         date=(item.moderated_at or timezone.now()).date(),
         title=f"{item.landlord.short_name or item.landlord.name}: residents' check of commitment "
         f"{item.commitment.number}",
@@ -766,8 +917,17 @@ def reality_outcome_record(*, item: AssessmentItem, is_public: bool) -> None:
     )
 
 
-def cycle_reality_outcomes_publish(*, cycle: AssessmentCycle) -> int:
-    """Make the cycle's reality-check register entries public (called when results publish)."""
+def cycle_reality_outcomes_publish(
+    *,
+    cycle: AssessmentCycle,
+    public_from: datetime.datetime | None = None,
+    published: dict[tuple[str, int], tuple[str, str]] | None = None,
+) -> int:
+    """Make the cycle's reality-check register entries public (called when results publish, and
+    again for each correction), shown from `public_from` (the end of any embargo).
+
+    `published` maps (landlord slug, commitment number) to the published (rating label,
+    rationale), so the register follows the frozen results rather than the live rows."""
     items = (
         AssessmentItem.objects.filter(participation__cycle=cycle, reality_checks__isnull=False)
         .distinct()
@@ -775,7 +935,12 @@ def cycle_reality_outcomes_publish(*, cycle: AssessmentCycle) -> int:
     )
     count = 0
     for item in items:
-        reality_outcome_record(item=item, is_public=True)
+        reality_outcome_record(
+            item=item,
+            is_public=True,
+            public_from=public_from,
+            published=(published or {}).get((item.landlord.slug, item.commitment.number)),
+        )
         count += 1
     return count
 
@@ -786,6 +951,11 @@ def item_reopen(*, item: AssessmentItem, stage: str, reason: str) -> AssessmentI
     errors = {}
     if current == Stage.PUBLISHED:
         errors["stage"] = "A published cycle is changed by a correction, not by reopening."
+    elif current == Stage.READY_TO_PUBLISH:
+        errors["stage"] = (
+            "The results are frozen while the cycle is ready to publish. To reopen a commitment, "
+            "move the cycle back to moderation first."
+        )
     elif stage not in STAGE_ORDER[1:5] or STAGE_ORDER.index(stage) > STAGE_ORDER.index(current):
         errors["stage"] = "Choose a stage the cycle has already reached."
     if not reason.strip():
@@ -804,7 +974,6 @@ def item_reopen(*, item: AssessmentItem, stage: str, reason: str) -> AssessmentI
 # Reality checks
 
 REALITY_COMMENT_MAX = 2000
-FROZEN_STAGES = (Stage.READY_TO_PUBLISH, Stage.PUBLISHED)
 
 
 def reality_check_answer(
@@ -916,3 +1085,128 @@ def reality_session_record(
         )
         session.commitments.set(commitments)
     return session
+
+
+# ---------------------------------------------------------------------------------------------
+# The moderation panel
+
+PANEL_COMMENT_MAX = 2000
+
+
+def panel_member_add(*, cycle: AssessmentCycle, email: str, by: Any) -> ModerationPanelMember:
+    """Name a council staff member or a verified resident to a cycle's moderation panel, until
+    the results are frozen. They are told, with a link to the panel's papers."""
+    from residentvoice.accounts.models import LANDLORD_STAFF_ROLES, User
+    from residentvoice.accounts.selectors import membership_of
+
+    from .rules import may_sit_on_panel
+
+    stage = cycle_stage(cycle)
+    if stage in FROZEN_STAGES:
+        raise StageError(
+            f"The results are frozen at “{_stage_label(stage)}”: the panel can no longer change.",
+            code="stage",
+        )
+    email = email.strip()
+    if not email:
+        raise ValidationError({"email": "Give the email address of the person to add."})
+    person = User.objects.filter(email__iexact=email, is_active=True).first()
+    membership = membership_of(person)
+    if person is None or not may_sit_on_panel(person):
+        if membership is not None and membership.role in LANDLORD_STAFF_ROLES:
+            message = "Landlord staff cannot sit on the moderation panel: it judges landlords."
+        else:
+            message = (
+                "Nobody with that email address is council staff or a verified resident. "
+                "Only they can sit on the panel."
+            )
+        raise ValidationError({"email": message})
+    if cycle.panel_members.filter(person=person, removed_at__isnull=True).exists():
+        raise ValidationError({"email": f"{person} is already on the panel."})
+    with transaction.atomic():
+        member = ModerationPanelMember.objects.create(cycle=cycle, person=person, added_by=by)
+        member_id = member.pk
+        transaction.on_commit(lambda: _announce_panel_place(member_id))
+    return member
+
+
+def _announce_panel_place(member_id: int) -> None:
+    from . import notifications
+
+    notifications.panel_place_given(member_id=member_id)
+
+
+def panel_member_remove(*, member: ModerationPanelMember, by: Any) -> ModerationPanelMember:
+    """Take someone off the panel. The row and the views they gave stay, marked as removed."""
+    stage = cycle_stage(member.cycle)
+    if stage in FROZEN_STAGES:
+        raise StageError(
+            f"The results are frozen at “{_stage_label(stage)}”: the panel can no longer change.",
+            code="stage",
+        )
+    if member.removed_at is not None:
+        return member
+    with transaction.atomic():
+        member.removed_at = timezone.now()
+        member.removed_by = by
+        member.save(update_fields=["removed_at", "removed_by", "updated_at"])
+    return member
+
+
+def panel_view_record(
+    *,
+    item: AssessmentItem,
+    person: Any,
+    rating: RatingOption | None,
+    not_applicable: bool = False,
+    comment: str = "",
+) -> ModerationPanelView:
+    """A panel member's view of one commitment during moderation: the rating they would give
+    and why. A new view never replaces an earlier one: the latest is the member's view."""
+    from .rules import panel_conflict
+
+    item = AssessmentItem.objects.select_related("participation__cycle", "commitment").get(
+        pk=item.pk
+    )
+    _require_stage(item, Stage.MODERATION, action="give a panel view")
+    member = ModerationPanelMember.objects.filter(
+        cycle_id=item.participation.cycle_id,
+        person_id=getattr(person, "pk", None),
+        removed_at__isnull=True,
+    ).first()
+    if member is None:
+        raise ValidationError("Only members of this cycle's moderation panel give panel views.")
+    conflict = panel_conflict(person, item)
+    if conflict:
+        raise ValidationError(conflict, code="conflict")
+    if person.pk == item.participation.reviewer_id:
+        raise ValidationError(
+            "You reviewed this landlord: your rating is already the council's rating.",
+            code="conflict",
+        )
+    errors = {}
+    if rating is None and not not_applicable:
+        errors["rating"] = "Choose the rating you would give, or not applicable."
+    if rating is not None and not_applicable:
+        errors["rating"] = "Choose a rating or not applicable, not both."
+    if not_applicable and not item.commitment.not_applicable_allowed:
+        errors["not_applicable"] = "This commitment cannot be marked not applicable."
+    comment = comment.strip()
+    if not comment:
+        errors["comment"] = "Say why you would give this rating."
+    elif len(comment) > PANEL_COMMENT_MAX:
+        errors["comment"] = (
+            f"Keep your comment to {PANEL_COMMENT_MAX:,} characters or fewer "
+            f"(it has {len(comment):,})."
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return ModerationPanelView.objects.create(
+            item=item,
+            member=member,
+            rating=_rating_for(item, rating),
+            not_applicable=not_applicable,
+            comment=comment,
+            given_at=timezone.now(),
+        )

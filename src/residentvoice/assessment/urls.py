@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cycles, exchange, items, reality
+from .views import cycles, exchange, items, panel, reality
 
 app_name = "assessment"
 
@@ -33,6 +33,15 @@ urlpatterns = [
     path(ITEM + "evidence-requests/", items.evidence_request, name="evidence-request"),
     path(ITEM + "actions/", items.action_add, name="action-add"),
     path(ITEM + "actions/<int:pk>/", items.action_update, name="action-update"),
+    # The moderation panel
+    path("<str:year>/panel/", panel.panel, name="panel"),
+    path(
+        "<str:year>/panel/members/<int:pk>/remove/",
+        panel.panel_member_remove,
+        name="panel-member-remove",
+    ),
+    path("<str:year>/panel/papers/", panel.panel_papers, name="panel-papers"),
+    path("<str:year>/panel/papers/<slug:slug>/<int:number>/", panel.panel_item, name="panel-item"),
     # Reality checks
     path(
         "residents/reality-checks/", reality.reality_checks_current, name="reality-checks-current"

@@ -26,6 +26,20 @@ HISTORY_SOURCES: dict[str, tuple[str, ...]] = {
         "charter.StandardItem",
     ),
     "practices": ("practices.Practice",),
+    # Residents' reality checks are left out: their history names the resident who answered.
+    # Stage moves are append-only rows, listed on each cycle's page and item timelines.
+    "assessment": (
+        "assessment.AssessmentCycle",
+        "assessment.StageDates",
+        "assessment.Participation",
+        "assessment.AssessmentItem",
+        "assessment.CriterionRating",
+        "assessment.Evidence",
+        "assessment.ImprovementAction",
+        "assessment.EvidenceRequest",
+        "assessment.RealityCheckSession",
+        "assessment.ModerationPanelMember",
+    ),
 }
 _CHANGE = {"+": "Created", "~": "Changed", "-": "Deleted"}
 

@@ -2,10 +2,18 @@
 stage to "ready to publish", and the current one (2024-25) in council review, for all twenty demo
 landlords. Everything in them is synthetic and the cycles are marked `is_demo`.
 
-Every write goes through the assessment services, so the stage rules hold and each change has
-its history, attributed to the demonstration person who would have made it. Choices come from a
-random generator seeded per cycle, landlord and commitment, so the same demonstration is built
-every time. A cycle that already exists is left alone: loading twice changes nothing.
+Opening cycles, stage moves, reviewer assignments, sign-offs, residents' reality checks and
+sessions, comment moderation, evidence requests and final ratings go through the assessment
+services, so every stage rule (and the "all moderated" check) holds. The bulk of the answers (the
+self-assessments with their evidence and actions, the council's reviews and the landlords'
+replies with their reply evidence) is written in bulk straight to the tables, bypassing the
+services' checks, with one history row per change attributed to the demonstration person who
+would have made it; a change to those services' rules must be mirrored here by hand (each
+disagreeing reply, for example, carries a piece of reply evidence, as `item_reply` requires).
+
+Choices come from a random generator seeded per cycle, landlord and commitment, so the same
+demonstration is built every time. A cycle that already exists is left alone: loading twice
+changes nothing.
 """
 
 from __future__ import annotations

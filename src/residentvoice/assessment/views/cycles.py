@@ -3,6 +3,8 @@ landlord, a landlord's participation (its items, sign-off, reviewer) and the cou
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -71,6 +73,7 @@ def cycle(request: HttpRequest, year: str) -> HttpResponse:
             "progress": progress,
             "moves": selectors.stage_moves(found),
             "dates": selectors.stage_dates(found),
+            "on_panel": request.user.has_perm("assessment.view_panel_papers", found),
         },
     )
 
@@ -180,10 +183,21 @@ def dashboard(request: HttpRequest, year: str) -> HttpResponse:
         state=request.GET.get("state", ""),
         reviewer=request.GET.get("reviewer", ""),
     )
-    for row in board["matrix"]:
+    urls: dict[str, str] = {}
+
+    def url_of(landlord: Any) -> str:
         # One reverse per landlord, not per cell: the matrix can hold thousands of links.
-        row["url"] = reverse(
-            "assessment:participation",
-            kwargs={"year": found.reporting_year, "slug": row["landlord"].slug},
-        )
+        if landlord.slug not in urls:
+            urls[landlord.slug] = reverse(
+                "assessment:participation",
+                kwargs={"year": found.reporting_year, "slug": landlord.slug},
+            )
+        return urls[landlord.slug]
+
+    for row in board["matrix"]:
+        row["url"] = url_of(row["landlord"])
+    for queue in board["reviewer_queues"]:
+        queue["landlords"] = [
+            (landlord, count, url_of(landlord)) for landlord, count in queue["landlords"]
+        ]
     return render(request, "assessment/dashboard.html", {"cycle": found, "board": board})

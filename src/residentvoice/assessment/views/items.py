@@ -50,8 +50,8 @@ def _candidates(item: AssessmentItem) -> list[dict[str, Any]]:
 
 
 def _reopen_stages(item: AssessmentItem, current: str) -> list[str]:
-    if current == Stage.PUBLISHED:
-        return []
+    if current in services.FROZEN_STAGES:
+        return []  # frozen: move the cycle back to moderation first
     return [s for s in STAGE_ORDER[1:5] if STAGE_ORDER.index(s) <= STAGE_ORDER.index(current)]
 
 
@@ -73,7 +73,9 @@ def _item_page(request: HttpRequest, item: AssessmentItem, **bound: Any) -> Http
             )
         ),
         "add_action": user.has_perm("assessment.self_assess", item)
-        and services.stage_allows(item, Stage.SELF_ASSESSMENT, Stage.RIGHT_OF_REPLY),
+        and (
+            services.self_assessment_open(item) or services.stage_allows(item, Stage.RIGHT_OF_REPLY)
+        ),
         "review": user.has_perm("assessment.review", item)
         and services.stage_allows(item, Stage.COUNCIL_REVIEW),
         "reply": user.has_perm("assessment.reply", item)
@@ -85,10 +87,12 @@ def _item_page(request: HttpRequest, item: AssessmentItem, **bound: Any) -> Http
         and bool(_reopen_stages(item, stage)),
         "see_private": private,
     }
-    may["remove_evidence"] = may["self_assess"] or (
-        user.has_perm("assessment.reply", item)
-        and services.stage_allows(item, Stage.RIGHT_OF_REPLY)
-    )
+    # After sign-off the self-assessment's evidence stays; in the right of reply only the
+    # reply's own evidence can be withdrawn.
+    may["remove_evidence"] = may["self_assess"]
+    may["remove_reply_evidence"] = user.has_perm(
+        "assessment.reply", item
+    ) and services.stage_allows(item, Stage.RIGHT_OF_REPLY)
     may["update_actions"] = user.has_perm("assessment.self_assess", item) and services.stage_allows(
         item, Stage.SELF_ASSESSMENT, Stage.COUNCIL_REVIEW, Stage.RIGHT_OF_REPLY, Stage.MODERATION
     )
@@ -99,9 +103,7 @@ def _item_page(request: HttpRequest, item: AssessmentItem, **bound: Any) -> Http
         "evidence_form": lambda: forms.EvidenceForm(
             prefix="evidence", candidates=_candidates(item)
         ),
-        "reply_evidence_form": lambda: forms.EvidenceForm(
-            prefix="evidence", initial={"for_reply": True}
-        ),
+        "reply_evidence_form": lambda: forms.EvidenceForm(prefix="reply-evidence"),
         "action_form": lambda: forms.ActionForm(prefix="action"),
         "review_form": lambda: forms.ReviewForm(
             item=item,
@@ -120,6 +122,8 @@ def _item_page(request: HttpRequest, item: AssessmentItem, **bound: Any) -> Http
                 **_version(item),
                 "position": item.reply_position,
                 "reason": item.reply_reason,
+                # what the person typed before adding evidence, until the reply is saved
+                **_reply_draft(request, item),
             },
         ),
         "moderation_form": lambda: forms.ModerationForm(
@@ -287,21 +291,6 @@ item_review = _versioned_view(
     anchor="review",
 )
 
-item_reply = _versioned_view(
-    "assessment.reply",
-    make_form=lambda data, item: forms.ReplyForm(data, prefix="reply"),
-    name="reply_form",
-    save=lambda request, item, form: services.item_reply(
-        item=item,
-        by=request.user,
-        version=form.cleaned_data["version"],
-        position=form.cleaned_data["position"],
-        reason=form.cleaned_data.get("reason", ""),
-    ),
-    message="Your reply is saved and the council has been told.",
-    anchor="reply",
-)
-
 item_moderate = _versioned_view(
     "assessment.moderate",
     make_form=lambda data, item: forms.ModerationForm(data, item=item, prefix="moderate"),
@@ -339,14 +328,143 @@ def _simple_post(
     return _item_page(request, found, **{name: form})
 
 
+# The right of reply: one form holds the reply and the evidence given with it, so a landlord can
+# add evidence (one piece at a time) before saving a disagreement without losing what it typed.
+
+REPLY_DRAFTS = "assessment-reply-drafts"
+EVIDENCE_FIELDS = {"title", "file", "url", "page", "excerpt", "is_public", "from_site"}
+
+
+def _reply_draft(request: HttpRequest, item: AssessmentItem) -> dict[str, str]:
+    return dict(request.session.get(REPLY_DRAFTS, {}).get(str(item.pk), {}))
+
+
+def _reply_draft_keep(request: HttpRequest, item: AssessmentItem, typed: dict[str, str]) -> None:
+    drafts = dict(request.session.get(REPLY_DRAFTS, {}))
+    drafts[str(item.pk)] = typed
+    request.session[REPLY_DRAFTS] = drafts
+
+
+def _reply_draft_drop(request: HttpRequest, item: AssessmentItem) -> None:
+    drafts = dict(request.session.get(REPLY_DRAFTS, {}))
+    if drafts.pop(str(item.pk), None) is not None:
+        request.session[REPLY_DRAFTS] = drafts
+
+
+def _reply_errors(reply_form: Any, evidence_form: Any, error: ValidationError) -> None:
+    """Put a refusal beside the fields it concerns: the evidence's on the evidence form, the
+    missing-evidence refusal on its file field, everything else on the reply form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form = evidence_form if field in EVIDENCE_FIELDS else reply_form
+            form_errors_from(form, ValidationError({field: errors}))
+    elif error.code == "reply_evidence":
+        evidence_form.add_error("file", error.messages[0])
+    else:
+        form_errors_from(reply_form, error)
+
+
+@require_POST
+@permission_required("assessment.reply", item_of)
+def item_reply(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    """Save the reply, or (with "Add this evidence") add one piece of evidence to it and come
+    back to the form with what was typed kept."""
+    found = item_of(request, year, slug, number)
+    reply_form = forms.ReplyForm(request.POST, prefix="reply")
+    # Left empty, the evidence part is skipped rather than refused.
+    evidence_form = forms.EvidenceForm(
+        request.POST,
+        request.FILES,
+        prefix="reply-evidence",
+        empty_permitted=True,
+        use_required_attribute=False,
+    )
+    given = evidence_form.has_changed()
+    typed = {
+        "position": request.POST.get("reply-position", ""),
+        "reason": request.POST.get("reply-reason", ""),
+    }
+
+    def again(**bound: Any) -> HttpResponse:
+        return _item_page(request, found, reply_evidence_form=evidence_form, **bound)
+
+    if request.POST.get("reply-action") == "evidence":
+        # Only the evidence is saved: the reply form is shown again unbound, as typed.
+        unsaved = forms.ReplyForm(prefix="reply", initial={**_version(found), **typed})
+        if not given:
+            evidence_form.add_error(
+                "title", "Give the evidence a title, and upload a file or give a web address."
+            )
+            return again(reply_form=unsaved)
+        if not evidence_form.is_valid():
+            return again(reply_form=unsaved)
+        evidence = evidence_form.evidence_given()
+        try:
+            services.evidence_add(
+                item=found,
+                by=request.user,
+                title=evidence.title,
+                file=evidence.file,
+                url=evidence.url,
+                page=evidence.page,
+                excerpt=evidence.excerpt,
+                is_public=evidence.is_public,
+                for_reply=True,
+            )
+        except ValidationError as error:
+            form_errors_from(evidence_form, error)
+            return again(reply_form=unsaved)
+        _reply_draft_keep(request, found, typed)
+        messages.success(
+            request,
+            f"“{evidence.title}” is added to your reply. Your reply itself is not saved yet: "
+            "press “Save the reply” when it is ready.",
+        )
+        return redirect(f"{_item_url(found)}#reply")
+
+    reply_ok = reply_form.is_valid()
+    if not (evidence_form.is_valid() and reply_ok):
+        return again(reply_form=reply_form)
+    try:
+        services.item_reply(
+            item=found,
+            by=request.user,
+            version=reply_form.cleaned_data["version"],
+            position=reply_form.cleaned_data["position"],
+            reason=reply_form.cleaned_data.get("reason", ""),
+            evidence=evidence_form.evidence_given() if given else None,
+        )
+    except services.StaleItemError as clash:
+        current = clash.current
+        current.participation = found.participation  # the copy that knows its stage
+        data = request.POST.copy()
+        data["reply-version"] = str(current.version)
+        reply_form = forms.ReplyForm(data, prefix="reply")
+        reply_form.is_valid()
+        reply_form.add_error(None, clash.messages[0])
+        return _item_page(
+            request,
+            current,
+            reply_form=reply_form,
+            reply_evidence_form=evidence_form,
+            stale=True,
+            status=409,
+        )
+    except ValidationError as error:
+        _reply_errors(reply_form, evidence_form, error)
+        return again(reply_form=reply_form)
+    _reply_draft_drop(request, found)
+    return _saved(request, found, "Your reply is saved and the council has been told.", "reply")
+
+
 @require_POST
 @permission_required("assessment.self_assess", item_of)
 def evidence_add(request: HttpRequest, year: str, slug: str, number: int) -> HttpResponse:
+    """Evidence for the self-assessment (the reply's evidence is given on the reply's form)."""
     found = item_of(request, year, slug, number)
     form = forms.EvidenceForm(
         request.POST, request.FILES, prefix="evidence", candidates=_candidates(found)
     )
-    for_reply = request.POST.get("evidence-for_reply") in ("True", "true", "on", "1")
 
     def save(data: dict[str, Any]) -> Any:
         return services.evidence_add(
@@ -358,14 +476,13 @@ def evidence_add(request: HttpRequest, year: str, slug: str, number: int) -> Htt
             page=data.get("page", ""),
             excerpt=data.get("excerpt", ""),
             is_public=data.get("is_public", False),
-            for_reply=for_reply,
         )
 
     return _simple_post(
         request,
         found,
         form=form,
-        name="reply_evidence_form" if for_reply else "evidence_form",
+        name="evidence_form",
         save=save,
         message="The evidence is added.",
         anchor="evidence",

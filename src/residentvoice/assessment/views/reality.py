@@ -164,7 +164,13 @@ def reality_checks(request: HttpRequest, year: str) -> HttpResponse:
         .select_related("landlord")
         .first()
     )
-    context: dict[str, Any] = {"cycle": cycle, "landlord": landlord, "participation": None}
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "landlord": landlord,
+        "participation": None,
+        # A resident on the cycle's moderation panel finds the panel's papers from here.
+        "on_panel": request.user.has_perm("assessment.view_panel_papers", cycle),
+    }
     if participation is None:
         return render(request, "assessment/reality/claims.html", context)
     claims = selectors.reality_claims(participation, request.user)

@@ -142,7 +142,10 @@ class Command(TyperCommand):
         notes = " with the council's private notes" if private else ""
         self.stdout.write(f"Wrote the {year} cycle{notes} to {out}.")
 
-    @command(help="Remind people 7 and 2 days before a stage closes (run once a day).")
+    @command(
+        help="Remind people 7 and 2 days before a stage closes or a request for more evidence "
+        "is due (run once a day)."
+    )
     def remind(
         self,
         today: Annotated[
@@ -155,10 +158,13 @@ class Command(TyperCommand):
         except ValueError as error:
             raise CommandError(f"“{today}” is not a date: write it as YYYY-MM-DD.") from error
         stages = notifications.deadline_reminders_send(today=day)
+        requests = notifications.evidence_request_reminders_send(today=day)
         self.stdout.write(
-            f"{day.isoformat()}: {stages} stage{'s' if stages != 1 else ''} closing in 7 or 2 "
-            "days. Reminders go to the people acting in each stage; anyone already reminded "
-            "for a date is not reminded again."
+            f"{day.isoformat()}: {stages} stage{'s' if stages != 1 else ''} closing and "
+            f"{requests} request{'s' if requests != 1 else ''} for more evidence due in 7 or 2 "
+            "days. Reminders go to the people acting in each stage and to the staff of each "
+            "landlord asked for evidence; anyone already reminded for a date is not reminded "
+            "again."
         )
 
 

@@ -5,6 +5,8 @@ PostgreSQL database made for the run and dropped after. The load generator is bo
 per resident, each reads the form then sends its answers, all released together; every request
 has a timeout. Then the database is counted: every resident's response saved exactly once, with
 all its answers, nothing lost and nothing duplicated, also when residents send twice at once.
+Anything lost or duplicated, or any request that failed, is an error: the measuring process exits
+with status 3 and `make bench` stops with the figures in its message.
 
 The baseline, from the same run, is 20 other residents answering one after another.
 
@@ -40,6 +42,7 @@ WORKERS, THREADS = 3, 8
 REQUEST_TIMEOUT = 120
 SERVER_START_TIMEOUT = 60
 SUBPROCESS_TIMEOUT = 900
+ANSWERS_WRONG = 3  # the measuring process's exit status when answers were lost or duplicated
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -225,7 +228,11 @@ def _all_at_once(residents: list[Resident]) -> float:
     gate = threading.Barrier(len(residents))
 
     def go(resident: Resident) -> None:
-        gate.wait(timeout=REQUEST_TIMEOUT)
+        try:
+            gate.wait(timeout=REQUEST_TIMEOUT)
+        except threading.BrokenBarrierError:
+            resident.error = "never sent: the others did not all get ready in time"
+            return
         resident.send()
 
     threads = [threading.Thread(target=go, args=(r,), daemon=True) for r in residents]
@@ -234,6 +241,9 @@ def _all_at_once(residents: list[Resident]) -> float:
         thread.start()
     for thread in threads:
         thread.join(timeout=REQUEST_TIMEOUT * 2)
+    for resident in residents:
+        if resident.seconds is None and not resident.error:
+            resident.error = "no answer from the server in time"
     return time.perf_counter() - began
 
 
@@ -241,7 +251,25 @@ def _p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20, method="inclusive")[18]
 
 
-def measure(database_url: str) -> list[dict[str, Any]]:
+def integrity_problems(
+    *, expected: int, people: int, saved: int, complete: int, answers: int, questions: int
+) -> list[str]:
+    """What went wrong with the answers, in words; empty when every resident's response was
+    saved exactly once with all its answers."""
+    problems = []
+    if people < expected:
+        problems.append(f"{expected - people} residents' answers lost")
+    if saved > people:
+        problems.append(f"{saved - people} responses duplicated")
+    if complete < saved:
+        problems.append(f"{saved - complete} responses saved without all their answers")
+    if answers != saved * questions:
+        problems.append(f"{answers} answers saved where {saved * questions} were expected")
+    return problems
+
+
+def measure(database_url: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The figures, and what went wrong (lost or duplicated answers, failed requests)."""
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "residentvoice.config.test_settings")
     import django
@@ -289,7 +317,18 @@ def measure(database_url: str) -> list[dict[str, Any]]:
     alone_ms = [r.seconds * 1000 for r in alone if r.seconds is not None]
     p95, baseline = _p95(crowd_ms), _p95(alone_ms)
     lost, duplicated = expected - people, saved - people
-    return [
+    problems = integrity_problems(
+        expected=expected,
+        people=people,
+        saved=saved,
+        complete=complete,
+        answers=answers,
+        questions=questions,
+    )
+    if errors:
+        problems.append(f"{len(errors)} requests failed, the first: {errors[0]}")
+    failed = f"FAILED ({'; '.join(problems)}): " if problems else ""
+    figures = [
         {
             "name": f"Participation: {AT_ONCE} residents answer one consultation at once, p95",
             "value": round(p95, 1),
@@ -308,11 +347,13 @@ def measure(database_url: str) -> list[dict[str, Any]]:
             "unit": "responses",
             "baseline": expected,
             "ratio": round(saved / expected, 3),
-            "detail": f"{lost} lost, {duplicated} duplicated (at most {most} per resident), "
+            "detail": f"{failed}{lost} lost, {duplicated} duplicated "
+            f"(at most {most} per resident), "
             f"{complete} of {saved} with all {questions} answers ({answers} answers); "
             f"{TWICE} residents then sent their answers twice at the same moment",
         },
     ]
+    return figures, problems
 
 
 # --- in the `make bench` process ---------------------------------------------------------------
@@ -363,8 +404,16 @@ def run() -> list[dict[str, Any]]:
             timeout=SUBPROCESS_TIMEOUT,
             check=False,
         )
+        if done.returncode == ANSWERS_WRONG:
+            # A lost or duplicated answer is a fault in the site, not a slow machine: stop
+            # `make bench` with an error rather than print a figure that could be missed.
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            raise RuntimeError(
+                "The participation bench found answers lost or duplicated:\n"
+                + "\n".join(f"{figure['name']}: {figure['detail']}" for figure in figures)
+            )
         if done.returncode != 0:
-            return [_unavailable(f"The participation bench failed: {done.stderr[-250:]}")]
+            raise RuntimeError(f"The participation bench failed:\n{done.stderr[-3000:]}")
         return list(json.loads(done.stdout.strip().splitlines()[-1]))
     finally:
         with psycopg.connect(_with_database(server, "postgres"), autocommit=True) as admin:
@@ -375,4 +424,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", required=True)
     arguments = parser.parse_args()
-    print(json.dumps(measure(arguments.database_url)))
+    measured, wrong = measure(arguments.database_url)
+    print(json.dumps(measured))
+    if wrong:
+        print("\n".join(wrong), file=sys.stderr)
+        sys.exit(ANSWERS_WRONG)

@@ -19,9 +19,11 @@ from residentvoice.participation.models import (
     Consultation,
     Recommendation,
     RegisterEntry,
+    TopicProposal,
     TopicVote,
 )
 
+from ..factories import user_with_role
 from ..participation import builders
 from .test_accessibility import axe_violations, sign_in
 
@@ -285,11 +287,14 @@ def test_answering_works_without_javascript(browser, live_server, client, people
 def test_from_registration_to_the_public_register(
     page, live_server, client, people, landlord, axe_source
 ):
-    """A resident registers → is verified → answers a consultation → a panel member proposes a
-    topic and residents vote → a review makes recommendations → the landlord answers → actions
-    progress → the resident is notified → the entries appear in the public register."""
+    """A resident registers → is verified → answers a consultation (asking to hear the outcome)
+    → proposes a topic, and other residents vote → the panel's chair chooses it and the review
+    makes recommendations → the landlord answers → actions progress → the consultation closes,
+    its results and "how your views were considered" are published → the resident is notified
+    → the entries appear in the public register."""
     officer = people["landlord_officer"]
     chair = people["resident"]
+    neighbour = user_with_role(Role.RESIDENT, landlord, email="neighbour@example.org")
     consultation = builders.consultation_open(landlord=landlord, staff=officer)
     panel = builders.panel_with_chair(landlord=landlord, chair=chair)
 
@@ -324,30 +329,35 @@ def test_from_registration_to_the_public_register(
         elif question.kind == "ranking":
             for index in range(3):
                 page.select_option(f"#id_{name}_{index}", str(3 - index))
+        elif question.kind == "free_text":
+            page.fill(f"#id_{name}", "Evening repair appointments, please.")
+    assert page.is_checked("#id_follow")  # "email me when the results are published"
     submit(page, "main button[value=submit]")
     assert "your answers are sent" in page.inner_text("main")
     assert consultation.responses.get(respondent=sam).submitted_at is not None
 
-    # The panel's chair asks for topics and proposes one; residents vote.
+    # The panel's chair asks for topics; Sam (not on the panel) proposes one; residents vote.
     as_(page, client, live_server, chair)
     page.goto(live_server.url + reverse("participation:round-create", args=[panel.pk]))
     page.fill("#id_closes_on", (timezone.localdate() + datetime.timedelta(days=7)).isoformat())
     submit(page, "main button[type=submit]")
     round_url = page.url
+    as_(page, client, live_server, sam)
+    page.goto(round_url)
     submit(page, "main a:has-text('Suggest a topic')")
     page.fill("#id_title", "Complaints handling")
     page.fill("#id_description", "Complaints take months.")
     submit(page, "main button[type=submit]")
-    submit(page, "button:has-text('Vote for this')")
-    as_(page, client, live_server, sam)
-    page.goto(round_url)
-    submit(page, "button:has-text('Vote for this')")
-    assert "Your vote" in page.inner_text("main")
-    assert page.locator("button:has-text('Vote for this')").count() == 0  # one vote per round
-    assert TopicVote.objects.count() == 2
+    assert TopicProposal.objects.get().proposed_by == sam
+    for voter in (neighbour, chair):
+        as_(page, client, live_server, voter)
+        page.goto(round_url)
+        submit(page, "button:has-text('Vote for this')")
+        assert "Your vote" in page.inner_text("main")
+        assert page.locator("button:has-text('Vote for this')").count() == 0  # one per round
+    assert set(TopicVote.objects.values_list("voter_id", flat=True)) == {neighbour.pk, chair.pk}
 
     # The chair chooses the topic; the review makes recommendations and sends its report.
-    as_(page, client, live_server, chair)
     page.goto(round_url)
     submit(page, "main a:has-text('Choose the topic and start the review')")
     page.check("input[name=proposal]", force=True)
@@ -393,13 +403,34 @@ def test_from_registration_to_the_public_register(
     submit(page, "main button[type=submit]")
     assert "50%" in page.inner_text(f"#recommendation-{first.number}")
 
-    # Sam took part (voted for the topic), so Sam is told.
+    # The consultation closes (time passes); the landlord moderates the written answers and
+    # publishes the results, then how residents' views were considered.
+    builders.close(consultation)
+    manage_url = live_server.url + reverse(
+        "participation:consultation-manage", args=[consultation.pk]
+    )
+    page.goto(manage_url)
+    submit(page, "main a:has-text('Moderate written answers')")
+    submit(page, "main button:has-text('Approve')")
+    page.goto(manage_url)
+    submit(page, "main button:has-text('Publish the results')")
+    submit(page, "main a:has-text('Say how views were considered')")
+    page.fill("#id_said_summary", "Residents want repairs in the evening.")
+    page.fill("#id_considered", "We agree, and will offer evening slots from next month.")
+    page.fill("#id_actions", "Evening slots added to the booking system.")
+    page.check("input[name=outcome_status][value=planned]", force=True)
+    submit(page, "main button[type=submit]")
+    assert "You said, we did" in page.inner_text("main")
+
+    # Sam proposed the topic and answered the consultation, so Sam is told about both.
     as_(page, client, live_server, sam)
     page.goto(live_server.url + reverse("notifications:list"))
     told = page.inner_text("main")
     assert "recommendation 1: accepted" in told
     assert "recommendation 2: rejected" in told
     assert "in progress" in told
+    assert f"Results published: {consultation.title}" in told
+    assert f"How your views were considered: {consultation.title}" in told
     assert axe_violations(page, axe_source) == []
 
     # Everything is in the public register, for anyone.
@@ -408,6 +439,17 @@ def test_from_registration_to_the_public_register(
     public = page.inner_text("main")
     assert "Complaints handling: recommendation 1" in public
     assert "Complaints handling: recommendation 2" in public
+    assert consultation.title in public
+    outcome = RegisterEntry.objects.get(source_kind="consultation", source_id=str(consultation.pk))
+    page.goto(live_server.url + outcome.get_absolute_url())
+    shown = page.inner_text("main")
+    assert "Residents want repairs in the evening." in shown
+    assert "We agree, and will offer evening slots from next month." in shown
+    page.goto(
+        live_server.url + reverse("participation:consultation-results", args=[consultation.pk])
+    )
+    assert "Evening repair appointments, please." in page.inner_text("main")
+    assert axe_violations(page, axe_source) == []
     page.goto(
         live_server.url
         + reverse(

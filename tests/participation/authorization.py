@@ -204,6 +204,7 @@ def _report(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reviewer_ok() -> dict[str, Any]:
+    """The panel (the matrix's resident chairs it) and the landlord's staff, who support it."""
     return only("resident", *LANDLORD_STAFF)
 
 
@@ -266,12 +267,15 @@ MATRIX: dict[str, tuple[Any, str, dict[str, Any]]] = {
         only("resident", *LANDLORD_STAFF, "council_officer", "council_admin"),
     ),
     "participation:topic-propose": (_round, "get", only("resident")),
-    "participation:round-decide": (_round, "get", _reviewer_ok()),
+    # The panel decides: its chair (the matrix's resident) chooses the topic...
+    "participation:round-decide": (_round, "get", only("resident")),
     "participation:topic-vote": (_proposal, "post", posted(only("resident"))),
-    "participation:review-create": (_panel_pk, "get", _reviewer_ok()),
+    "participation:review-create": (_panel_pk, "get", only("resident")),
     "participation:review-detail": (_review_pk, "get", EVERYONE_OK),
-    "participation:review-edit": (_review_in_report, "get", _reviewer_ok()),
-    "participation:review-stage": (_review_pk, "get", _reviewer_ok()),
+    # ...and the review's scope, report and stages are the panel's; the landlord's staff move a
+    # review only from "landlord answering" (test_views.py covers that case).
+    "participation:review-edit": (_review_in_report, "get", only("resident")),
+    "participation:review-stage": (_review_in_report, "get", only("resident")),
     "participation:recommendation-add": (_review_in_report, "get", only("resident")),
     "participation:data-request-create": (_review_in_report, "get", only("resident")),
     "participation:data-request-answer": (_data_request, "get", only(*LANDLORD_STAFF)),

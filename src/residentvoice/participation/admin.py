@@ -87,7 +87,18 @@ class RecommendationAdmin(CouncilModelAdmin):
 
 @admin.register(RegisterEntry)
 class RegisterEntryAdmin(CouncilModelAdmin):
-    list_display = ["title", "landlord", "source_kind", "status", "is_public", "date"]
+    # hidden_at is set when a moderator hides the entry after a report; clearing it here is the
+    # way to show the entry again.
+    list_display = [
+        "title",
+        "landlord",
+        "source_kind",
+        "status",
+        "is_public",
+        "public_from",
+        "hidden_at",
+        "date",
+    ]
     list_filter = ["source_kind", "status", "is_public", "is_synthetic"]
     search_fields = ["title", "residents_said"]
 

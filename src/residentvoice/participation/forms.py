@@ -160,7 +160,14 @@ class RankingField(forms.Field):
             if self.required:
                 raise ValidationError("Put the options in order.")
             return None
-        if not all(places) or len(set(places)) != len(places):
+        # Posted values are checked, not trusted: each must be one of the places offered (1 to
+        # the number of options), and each place used once.
+        allowed = {str(n) for n in range(1, len(self.options) + 1)}
+        if (
+            len(places) != len(self.options)
+            or not set(places) <= allowed
+            or len(set(places)) != len(places)
+        ):
             raise ValidationError("Give each option a different place, from first to last.")
         by_place = sorted(zip(places, self.options, strict=True), key=lambda pair: int(pair[0]))
         return [option for _, option in by_place]

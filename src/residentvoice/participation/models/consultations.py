@@ -224,9 +224,16 @@ class Response(models.Model):
     reference = models.CharField(
         max_length=60, blank=True, help_text="Your own reference for a paper or phone response"
     )
+    # In an anonymous consultation these three keep only the day (the service rounds them down),
+    # so that no moment can be matched with anything else the site records about a person.
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    wants_outcome = models.BooleanField(
+        default=False,
+        help_text="Anonymous consultations only: the person asked to hear the outcome. Turned "
+        "into follows, and erased, when the results are published",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -334,8 +341,13 @@ class FormatRequest(TimeStampedModel):
 
 
 class ConsultationFollower(models.Model):
-    """Someone who asked to hear the outcome. Kept apart from responses, with no date, so that
-    following an anonymous consultation says nothing about which response was theirs."""
+    """Someone who asked to hear the outcome, kept apart from responses and with no date.
+
+    In an anonymous consultation a respondent's wish to hear the outcome is a mark on their
+    response (`Response.wants_outcome`) while it is open; the rows here are written for all of
+    them at once, in order of account, when the results are published, so that neither their
+    numbers nor the transaction that wrote them says which response was whose
+    (docs/PARTICIPATION.md, "Anonymity")."""
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="followers"

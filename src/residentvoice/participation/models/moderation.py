@@ -43,6 +43,20 @@ class ContentReport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One report per person per thing: a second click or a second tab cannot pile up
+            # reports (or notifications) about the same text.
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "reporter"],
+                condition=models.Q(reporter__isnull=False),
+                name="content_report_once_per_person",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "object_id", "resolved_at"], name="content_report_item_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Report of {self.kind} {self.object_id}"

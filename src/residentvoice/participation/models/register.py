@@ -7,8 +7,11 @@ per source, so recording again updates the same entry.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from residentvoice.core.models import TimeStampedModel
@@ -30,6 +33,16 @@ class RegisterStatus(models.TextChoices):
     NOT_TAKEN_FORWARD = "not_taken_forward", "Not taken forward, with reasons"
 
 
+class RegisterEntryQuerySet(models.QuerySet["RegisterEntry"]):
+    def public(self, now: datetime.datetime | None = None) -> RegisterEntryQuerySet:
+        """What the public may see now: public at its source, not hidden after a report, and
+        past its "public from" moment (results under embargo wait for the embargo to lift)."""
+        moment = now or timezone.now()
+        return self.filter(is_public=True, hidden_at__isnull=True).filter(
+            models.Q(public_from__isnull=True) | models.Q(public_from__lte=moment)
+        )
+
+
 class RegisterEntry(TimeStampedModel):
     landlord = models.ForeignKey(
         Landlord,
@@ -47,11 +60,25 @@ class RegisterEntry(TimeStampedModel):
     reason = models.TextField(blank=True)
     action_taken = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=RegisterStatus.choices)
-    is_public = models.BooleanField(default=False)
+    is_public = models.BooleanField(
+        default=False, help_text="Public at its source (set by the service that owns the source)"
+    )
+    public_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Not shown before this moment (results under embargo); empty: straight away",
+    )
+    hidden_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Hidden by a moderator after a report; stays hidden whatever its source does "
+        "until this is cleared",
+    )
     date = models.DateField()
     url = models.CharField(max_length=500, blank=True, help_text="Where the source is published")
     is_synthetic = models.BooleanField(default=False)
 
+    objects = RegisterEntryQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -39,6 +39,21 @@ def audience_includes(consultation: Consultation, user: Any) -> bool:
     return membership.landlord_id == consultation.landlord_id
 
 
+def is_following(consultation: Consultation, user: Any) -> bool:
+    """Will this person hear about the results and the outcome? (In an open anonymous
+    consultation, a respondent's wish is kept on their own response.)"""
+    if user is None or not user.is_authenticated:
+        return False
+    if consultation.followers.filter(user=user).exists():
+        return True
+    if not consultation.is_anonymous:
+        return False
+    from ..services.consultations import response_of
+
+    response = response_of(consultation, user)
+    return response is not None and response.wants_outcome
+
+
 def _published() -> QuerySet[Consultation]:
     return Consultation.objects.filter(published_at__isnull=False).select_related("landlord")
 

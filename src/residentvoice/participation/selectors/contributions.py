@@ -10,13 +10,18 @@ from typing import Any
 
 from django.utils import timezone
 
+from residentvoice.assessment.selectors import reality_checks_of
+
 from ..models import (
     Consultation,
     ContentReport,
+    DataRequest,
     FormatRequest,
     PanelDocument,
     PanelMember,
+    RecommendationStatusChange,
     Response,
+    ReviewStageChange,
     TopicProposal,
     TopicVote,
 )
@@ -38,6 +43,7 @@ def _response_data(response: Response, *, anonymous: bool) -> dict[str, Any]:
         "how": response.get_channel_display(),
         "started": _when(response.created_at),
         "submitted": _when(response.submitted_at),
+        **({"asked_to_hear_the_outcome": response.wants_outcome} if anonymous else {}),
         "answers": [
             {"question": answer.question.text, "answer": answer.value}
             for answer in response.answers.all()
@@ -127,6 +133,39 @@ def contributions_of(user: Any) -> dict[str, Any]:
             }
             for report in ContentReport.objects.filter(reporter=user)
         ],
+        "reality_checks": [
+            {**check, "given": _when(check["given"]), "changed": _when(check["changed"])}
+            for check in reality_checks_of(user)
+        ],
+        "information_asked_for": [
+            {
+                "review": request.review.title,
+                "question": request.question,
+                "needed_by": _when(request.due_on),
+                "asked": _when(request.created_at),
+            }
+            for request in DataRequest.objects.filter(asked_by=user).select_related("review")
+        ],
+        "challenges_made": [
+            {
+                "review": change.recommendation.review.title,
+                "recommendation": change.recommendation.number,
+                "reason": change.reason,
+                "made": _when(change.changed_at),
+            }
+            for change in RecommendationStatusChange.objects.filter(
+                changed_by=user, is_challenge=True
+            ).select_related("recommendation__review")
+        ],
+        "review_stage_moves": [
+            {
+                "review": change.review.title,
+                "moved_to": change.get_stage_display(),
+                "note": change.note,
+                "moved": _when(change.changed_at),
+            }
+            for change in ReviewStageChange.objects.filter(changed_by=user).select_related("review")
+        ],
     }
 
 
@@ -183,4 +222,36 @@ def contributions_rows(data: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         )
     for report in data["reports_made"]:
         rows.append(("Report made", report["made"], report["about"], report["reason"]))
+    for check in data["reality_checks"]:
+        detail = check["answer"] + (f": {check['comment']}" if check["comment"] else "")
+        rows.append(
+            (
+                "Reality check",
+                check["given"],
+                f"{check['landlord']}, {check['year']}, commitment {check['commitment']}",
+                detail,
+            )
+        )
+    for request in data["information_asked_for"]:
+        rows.append(
+            ("Information asked for", request["asked"], request["review"], request["question"])
+        )
+    for challenge in data["challenges_made"]:
+        rows.append(
+            (
+                "Challenge to an action marked done",
+                challenge["made"],
+                f"{challenge['review']}: recommendation {challenge['recommendation']}",
+                challenge["reason"],
+            )
+        )
+    for move in data["review_stage_moves"]:
+        rows.append(
+            (
+                "Review moved on",
+                move["moved"],
+                move["review"],
+                f"{move['moved_to']} {move['note']}".strip(),
+            )
+        )
     return rows

@@ -54,8 +54,9 @@ class RegisterFilters:
 
 
 def register_entries(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
-    """Public entries only, newest first, narrowed by the filters."""
-    entries = RegisterEntry.objects.filter(is_public=True).select_related("landlord")
+    """Public entries only (not hidden, not waiting for an embargo), newest first, narrowed by the
+    filters."""
+    entries = RegisterEntry.objects.public().select_related("landlord")
     if filters.council_only:
         entries = entries.filter(landlord__isnull=True)
     elif filters.landlord_id is not None:
@@ -81,14 +82,20 @@ def register_entries(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
 
 
 def register_years() -> list[str]:
-    dates = RegisterEntry.objects.filter(is_public=True).values_list("date", flat=True)
+    dates = RegisterEntry.objects.public().values_list("date", flat=True)
     return sorted({reporting_year_of(day) for day in dates}, reverse=True)
+
+
+def register_entry_public(pk: int) -> RegisterEntry | None:
+    """One entry, if the public may see it now."""
+    return RegisterEntry.objects.public().select_related("landlord").filter(pk=pk).first()
 
 
 def register_landlords() -> list[tuple[int, str]]:
     """Landlords with at least one public entry, for the filter."""
     return list(
-        RegisterEntry.objects.filter(is_public=True, landlord__isnull=False)
+        RegisterEntry.objects.public()
+        .filter(landlord__isnull=False)
         .values_list("landlord_id", "landlord__name")
         .distinct()
         .order_by("landlord__name")
@@ -133,9 +140,9 @@ def evidence_candidates(*, landlord: Any) -> list[dict[str, Any]]:
             "title": f"You said, we did: {entry.title}",
             "url": _absolute(entry.get_absolute_url()),
         }
-        for entry in RegisterEntry.objects.filter(landlord_id=landlord_id, is_public=True).order_by(
-            "-date", "-pk"
-        )
+        for entry in RegisterEntry.objects.public()
+        .filter(landlord_id=landlord_id)
+        .order_by("-date", "-pk")
     ]
     return found
 

@@ -539,10 +539,39 @@ def response_save(
     _write_answers(response, cleaned)
     if submit and response.submitted_at is None:
         response.submitted_at = timezone.now()
-    response.save()
-    if follow:
-        ConsultationFollower.objects.get_or_create(consultation=consultation, user=user)
+    if consultation.is_anonymous:
+        # No follower row now: it would be written in the same transaction as the response, and
+        # the two could be matched. The wish is kept on the response (reachable only through the
+        # keyed hash) and turned into a follow when the results are published.
+        if follow:
+            response.wants_outcome = True
+        response.save()
+        _keep_only_the_day(response)
+    else:
+        response.save()
+        if follow:
+            ConsultationFollower.objects.get_or_create(consultation=consultation, user=user)
     return response
+
+
+def _keep_only_the_day(response: Response) -> None:
+    """An anonymous response's times rounded down to the start of the day, in the same
+    transaction: a moment could be matched with a sign-in or a follow; a day is shared with
+    everyone else who answered that day."""
+
+    def day(moment: datetime.datetime | None) -> datetime.datetime | None:
+        if moment is None:
+            return None
+        return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+
+    response.created_at = day(response.created_at)  # type: ignore[assignment]
+    response.updated_at = day(response.updated_at)  # type: ignore[assignment]
+    response.submitted_at = day(response.submitted_at)
+    Response.objects.filter(pk=response.pk).update(
+        created_at=response.created_at,
+        updated_at=response.updated_at,
+        submitted_at=response.submitted_at,
+    )
 
 
 @transaction.atomic
@@ -590,15 +619,50 @@ def response_enter(
         submitted_at=timezone.now(),
     )
     _write_answers(response, cleaned)
+    if consultation.is_anonymous:
+        _keep_only_the_day(response)
     return response
 
 
 @transaction.atomic
 def consultation_follow(*, consultation: Consultation, user: Any, follow: bool = True) -> None:
+    """Ask (or stop asking) to hear about the results and the outcome.
+
+    In an anonymous consultation that is still open, someone who has answered is marked on their
+    own response instead of getting a follower row, which could be matched with it."""
+    response = response_of(consultation, user) if consultation.is_anonymous else None
+    if response is not None:
+        if response.wants_outcome != follow:
+            Response.objects.filter(pk=response.pk).update(wants_outcome=follow)
+        if follow:
+            return
     if follow:
         ConsultationFollower.objects.get_or_create(consultation=consultation, user=user)
     else:
         ConsultationFollower.objects.filter(consultation=consultation, user=user).delete()
+
+
+def _anonymous_follows_write(consultation: Consultation) -> None:
+    """Before the key is erased: turn the marks on anonymous responses into follower rows, and
+    write every follower row of the consultation again, all in one transaction and in order of
+    account, so that nothing in them (number, order, the transaction) points at a response."""
+    from django.contrib.auth import get_user_model
+
+    wanted = set(
+        Response.objects.filter(consultation=consultation, wants_outcome=True)
+        .exclude(anonymous_key="")
+        .values_list("anonymous_key", flat=True)
+    )
+    user_ids = set(consultation.followers.values_list("user_id", flat=True))
+    if wanted:
+        for user in get_user_model().objects.filter(is_active=True).only("pk"):
+            if anonymous_key(consultation, user) in wanted:
+                user_ids.add(user.pk)
+    ConsultationFollower.objects.filter(consultation=consultation).delete()
+    ConsultationFollower.objects.bulk_create(
+        ConsultationFollower(consultation=consultation, user_id=user_id)
+        for user_id in sorted(user_ids)
+    )
 
 
 @transaction.atomic
@@ -703,9 +767,11 @@ def consultation_results_publish(*, consultation: Consultation) -> Consultation:
     if consultation.results_published_at is not None:
         raise ValidationError("The results are already published.")
     Response.objects.filter(consultation=consultation, submitted_at__isnull=True).delete()
-    Response.objects.filter(consultation=consultation).exclude(anonymous_key="").update(
-        anonymous_key=""
-    )
+    if consultation.is_anonymous:
+        _anonymous_follows_write(consultation)
+    Response.objects.filter(consultation=consultation).exclude(
+        anonymous_key="", wants_outcome=False
+    ).update(anonymous_key="", wants_outcome=False)
     consultation.anonymity_salt = ""
     consultation.results_published_at = timezone.now()
     consultation.save()

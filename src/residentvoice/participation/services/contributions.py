@@ -1,8 +1,9 @@
 """A resident leaves: their contributions stay, with nothing left that names them.
 
-What was published (answers, proposed topics, votes) stays and counts, with the link to the
-account removed; personal requests (formats, follows, notifications) are deleted; the account is
-deleted, or if another part of the site must keep the row, emptied and closed.
+What was published (answers, proposed topics, votes, reality checks, panel work) stays and
+counts, with the link to the account removed, in the change history too; personal requests
+(formats, follows, notifications) are deleted; the account is deleted, or if another part of the
+site must keep the row, emptied and closed.
 """
 
 from __future__ import annotations
@@ -20,18 +21,44 @@ from residentvoice.accounts.models import (
     Membership,
     ResidentRegistration,
 )
+from residentvoice.assessment.models import RealityCheck
 from residentvoice.notifications.services import notifications_forget
 
 from ..models import (
     ConsultationFollower,
     ContentReport,
+    DataRequest,
     FormatRequest,
     PanelDocument,
     PanelMember,
+    RecommendationStatusChange,
     Response,
+    ReviewStageChange,
     TopicProposal,
+    TopicRound,
     TopicVote,
 )
+
+# What a resident's own work is recorded against: (model, field naming them). The live rows are
+# cleared here (not left to the deletion, which does not happen when the account must be kept
+# closed), and so are the same fields in their change history, which the deletion never clears.
+RESIDENT_LINKS: list[tuple[Any, str]] = [
+    (PanelMember, "user"),
+    (PanelDocument, "uploaded_by"),
+    (DataRequest, "asked_by"),
+    (TopicRound, "decided_by"),
+    (ReviewStageChange, "changed_by"),
+    (RecommendationStatusChange, "changed_by"),
+    (RealityCheck, "resident"),
+]
+
+
+def _links_forget(user: Any) -> None:
+    for model, field in RESIDENT_LINKS:
+        model.objects.filter(**{field: user}).update(**{field: None})
+        history = getattr(model, "history", None)
+        if history is not None:
+            history.model.objects.filter(**{f"{field}_id": user.pk}).update(**{f"{field}_id": None})
 
 
 @transaction.atomic
@@ -48,8 +75,7 @@ def account_forget(*, user: Any) -> str:
     TopicProposal.objects.filter(proposed_by=user).update(proposed_by=None)
     TopicVote.objects.filter(voter=user).update(voter=None)
     PanelMember.objects.filter(user=user, left_on__isnull=True).update(left_on=timezone.localdate())
-    PanelMember.objects.filter(user=user).update(user=None)
-    PanelDocument.objects.filter(uploaded_by=user).update(uploaded_by=None)
+    _links_forget(user)
     ContentReport.objects.filter(reporter=user).update(reporter=None)
     FormatRequest.objects.filter(requested_by=user).delete()
     ConsultationFollower.objects.filter(user=user).delete()

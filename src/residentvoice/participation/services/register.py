@@ -1,7 +1,9 @@
 """Writes to the "you said, we did" register. One entry per source; recording again updates it.
 
 `register_entry_record` is the contract other apps use (the assessment app records reality-check
-outcomes through it).
+outcomes through it). What the public sees is decided by three things: `is_public` (the source's
+own state, written by its service), `public_from` (results under embargo) and `hidden_at` (a
+moderator hid it after a report, which recording again never undoes).
 """
 
 from __future__ import annotations
@@ -36,10 +38,13 @@ def register_entry_record(
     title: str = "",
     url: str = "",
     is_synthetic: bool = False,
+    public_from: datetime.datetime | None = None,
 ) -> RegisterEntry:
     """Create or update the register entry for one source (kind + id), writing only what changed.
 
     `landlord` may be None for the council's own entries. `status` is one of RegisterStatus.
+    A public entry with `public_from` in the future stays out of every public page until then.
+    An entry hidden after a report stays hidden, whatever is recorded here.
     """
     if source_kind not in SourceKind.values:
         raise ValidationError({"source_kind": f"Unknown source kind “{source_kind}”."})
@@ -53,6 +58,8 @@ def register_entry_record(
         raise ValidationError({"date": "Give the entry's date."})
     if isinstance(date, datetime.datetime):
         date = date.date()
+    if public_from is not None and not isinstance(public_from, datetime.datetime):
+        raise ValidationError({"public_from": "Give the moment the entry may be shown."})
     fields = {
         "landlord_id": getattr(landlord, "pk", landlord),
         "title": (title.strip() or _title_from(residents_said))[:300],
@@ -62,6 +69,7 @@ def register_entry_record(
         "action_taken": action_taken.strip(),
         "status": status,
         "is_public": bool(is_public),
+        "public_from": public_from,
         "date": date,
         "url": url,
         "is_synthetic": is_synthetic,

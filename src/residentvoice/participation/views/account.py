@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from residentvoice.core.forms import form_errors_from
+from residentvoice.core.spreadsheets import csv_row
 
 from .. import forms, services
 from ..selectors.contributions import contributions_of, contributions_rows
@@ -40,7 +41,8 @@ def my_contributions_download(request: HttpRequest, fmt: str) -> HttpResponse:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         writer = csv.writer(response)
         writer.writerow(["what", "when", "about", "detail"])
-        writer.writerows(contributions_rows(data))
+        # What the resident typed may start like a formula; it stays text in a spreadsheet.
+        writer.writerows(csv_row(row) for row in contributions_rows(data))
     else:
         raise Http404("Choose JSON or CSV")
     response["Content-Disposition"] = f'attachment; filename="my-contributions.{fmt}"'

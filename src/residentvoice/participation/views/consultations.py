@@ -34,7 +34,7 @@ from ..selectors import consultations as selectors
 from ..selectors.consultations import audience_includes
 from .access import visible_if
 from .files import file_download
-from .pages import form_page
+from .pages import form_page, posted_id
 
 
 def _consultation(request: HttpRequest, pk: int, **_: Any) -> Consultation:
@@ -78,8 +78,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": consultation.documents.all(),
             "can_answer": audience_includes(consultation, request.user),
             "response": response,
-            "following": request.user.is_authenticated
-            and consultation.followers.filter(user=request.user).exists(),
+            "following": selectors.is_following(consultation, request.user),
             "can_manage": request.user.has_perm("participation.change_consultation", consultation),
         },
     )
@@ -602,7 +601,7 @@ def format_requests(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk)
     if request.method == "POST":
         found = get_object_or_404(
-            FormatRequest, pk=request.POST.get("request"), consultation=consultation
+            FormatRequest, pk=posted_id(request, "request"), consultation=consultation
         )
         services.format_request_handle(request=found, handled_by=request.user)
         messages.success(request, "Marked as dealt with.")
@@ -619,7 +618,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk)
     if request.method == "POST":
         answer = get_object_or_404(
-            Answer, pk=request.POST.get("answer"), question__consultation=consultation
+            Answer, pk=posted_id(request, "answer"), question__consultation=consultation
         )
         try:
             services.answer_moderate(

@@ -20,6 +20,7 @@ from residentvoice.accounts.models import COUNCIL_ROLES
 from residentvoice.accounts.selectors import membership_of
 from residentvoice.core.forms import form_errors_from
 from residentvoice.core.permissions import permission_required
+from residentvoice.core.spreadsheets import csv_cell
 from residentvoice.organisations.models import Landlord
 
 from .. import forms, services
@@ -27,6 +28,7 @@ from ..models import ContentReport, RegisterEntry, ReportedKind
 from ..selectors.register import (
     RegisterFilters,
     register_entries,
+    register_entry_public,
     register_landlords,
     register_years,
 )
@@ -77,9 +79,9 @@ def register_landlord(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def register_entry(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(
-        RegisterEntry.objects.select_related("landlord"), pk=pk, is_public=True
-    )
+    entry = register_entry_public(pk)
+    if entry is None:
+        raise Http404("No such entry")
     return render(
         request,
         "participation/register_entry.html",
@@ -116,7 +118,7 @@ def register_csv(request: HttpRequest) -> HttpResponse:
                 entry.landlord.name if entry.landlord else "The council",
                 entry.get_source_kind_display(),
                 *(
-                    _safe_cell(value)
+                    csv_cell(value)
                     for value in (
                         entry.title,
                         entry.residents_said,
@@ -131,11 +133,6 @@ def register_csv(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
-
-
-def _safe_cell(value: str) -> str:
-    """Stop a spreadsheet treating typed text as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 class RegisterFeed(Feed):

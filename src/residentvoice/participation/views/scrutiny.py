@@ -31,6 +31,7 @@ from ..models import (
     TopicProposal,
     TopicRound,
 )
+from ..rules import review_moves_for
 from ..selectors import scrutiny as selectors
 from .files import file_download
 from .pages import attempt, form_page
@@ -111,6 +112,7 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": selectors.panel_documents(panel)[:10] if private else None,
             "can_change": request.user.has_perm("participation.change_panel", panel),
             "can_run": request.user.has_perm("participation.run_panel", panel),
+            "can_support": request.user.has_perm("participation.support_panel", panel),
             "can_open_round": request.user.has_perm("participation.open_round", panel),
             "can_view_rounds": request.user.has_perm("participation.view_round", panel),
         },
@@ -213,7 +215,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # Meetings and documents -------------------------------------------------------------------------
 
 
-@permission_required("participation.run_panel", _panel)
+@permission_required("participation.support_panel", _panel)
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     panel = _panel(request, pk)
     form = forms.MeetingForm(request.POST or None)
@@ -245,12 +247,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "attendance": selectors.meeting_attendance(meeting),
-            "can_run": request.user.has_perm("participation.run_panel", meeting),
+            "can_support": request.user.has_perm("participation.support_panel", meeting),
         },
     )
 
 
-@permission_required("participation.run_panel", _meeting)
+@permission_required("participation.support_panel", _meeting)
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     members = [member for member, _ in selectors.meeting_attendance(meeting)]
@@ -305,12 +307,12 @@ def document_list(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "panel": panel,
             "documents": selectors.panel_documents(panel),
-            "can_run": request.user.has_perm("participation.run_panel", panel),
+            "can_support": request.user.has_perm("participation.support_panel", panel),
         },
     )
 
 
-@permission_required("participation.run_panel", _panel)
+@permission_required("participation.support_panel", _panel)
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     panel = _panel(request, pk)
     reviews = list(panel.reviews.all())
@@ -507,7 +509,6 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if review is None:
         raise Http404("No such review")
     private = request.user.has_perm("participation.view_panel_private", review)
-    stage = review.stage
     return render(
         request,
         "participation/review_detail.html",
@@ -519,8 +520,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stages": list(review.stage_changes.all()),
             "data_requests": list(review.data_requests.all()) if private else [],
             "documents": review.documents.select_related("uploaded_by") if private else [],
-            "next_stages": sorted(REVIEW_TRANSITIONS.get(stage, frozenset())),
+            "can_move": bool(review_moves_for(request.user, review)),
             "can_run": request.user.has_perm("participation.run_panel", review),
+            "can_support": request.user.has_perm("participation.support_panel", review),
             "is_member": request.user.has_perm("participation.write_recommendations", review),
             "is_landlord": request.user.has_perm("participation.answer_recommendations", review),
             "report_kind": ReportedKind.REGISTER_ENTRY,
@@ -566,12 +568,17 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@permission_required("participation.run_panel", _review)
+@permission_required("participation.move_review", _review)
 def review_stage(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review(request, pk)
-    stages = sorted(REVIEW_TRANSITIONS.get(review.stage, frozenset()))
+    stages = review_moves_for(request.user, review)
     if not stages:
-        messages.info(request, "This review is finished.")
+        messages.info(
+            request,
+            "This review is finished."
+            if not REVIEW_TRANSITIONS.get(review.stage)
+            else "The panel moves this review on.",
+        )
         return redirect(review)
     form = forms.StageForm(request.POST or None, stages=stages)
     if (

@@ -266,7 +266,7 @@ class EvidenceForm(GovukForm):
         return data
 
     def evidence_given(self) -> EvidenceGiven:
-        """The cleaned evidence, for `services.item_reply`."""
+        """The cleaned evidence, as `services.evidence_add` and `services.item_reply` take it."""
         data = self.cleaned_data
         return EvidenceGiven(
             title=data.get("title", ""),

@@ -13,7 +13,7 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import filetype
@@ -747,6 +747,10 @@ class EvidenceGiven:
     excerpt: str = ""
     is_public: bool = False
 
+    def as_arguments(self) -> dict[str, Any]:
+        """The keyword arguments of `evidence_add` (shallow: the uploaded file is not copied)."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
 
 REPLY_NEEDS_EVIDENCE = (
     "You disagree with the council's rating, so give evidence with your reply: upload a file or "
@@ -776,17 +780,7 @@ def item_reply(
         if position == ReplyPosition.DISAGREE and not reason.strip():
             raise ValidationError({"reason": "Say why you disagree."})
         if evidence is not None:
-            evidence_add(
-                item=item,
-                by=by,
-                title=evidence.title,
-                file=evidence.file,
-                url=evidence.url,
-                page=evidence.page,
-                excerpt=evidence.excerpt,
-                is_public=evidence.is_public,
-                for_reply=True,
-            )
+            evidence_add(item=item, by=by, for_reply=True, **evidence.as_arguments())
         if (
             position == ReplyPosition.DISAGREE
             and not item.evidence.filter(for_reply=True, removed_at__isnull=True).exists()

@@ -401,15 +401,7 @@ def item_reply(request: HttpRequest, year: str, slug: str, number: int) -> HttpR
         evidence = evidence_form.evidence_given()
         try:
             services.evidence_add(
-                item=found,
-                by=request.user,
-                title=evidence.title,
-                file=evidence.file,
-                url=evidence.url,
-                page=evidence.page,
-                excerpt=evidence.excerpt,
-                is_public=evidence.is_public,
-                for_reply=True,
+                item=found, by=request.user, for_reply=True, **evidence.as_arguments()
             )
         except ValidationError as error:
             form_errors_from(evidence_form, error)
@@ -468,14 +460,7 @@ def evidence_add(request: HttpRequest, year: str, slug: str, number: int) -> Htt
 
     def save(data: dict[str, Any]) -> Any:
         return services.evidence_add(
-            item=found,
-            by=request.user,
-            title=data["title"],
-            file=data.get("file"),
-            url=data.get("url", ""),
-            page=data.get("page", ""),
-            excerpt=data.get("excerpt", ""),
-            is_public=data.get("is_public", False),
+            item=found, by=request.user, **form.evidence_given().as_arguments()
         )
 
     return _simple_post(

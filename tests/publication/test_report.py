@@ -270,6 +270,16 @@ def test_a_tagged_pdf_with_contents_and_page_numbers(published):
     assert "Riverside Homes" in contents
 
 
+def test_a_demonstration_report_says_so_on_every_page(published):
+    reader = PdfReader(io.BytesIO(report_build(YEAR, "pdf")))
+    assert not any("synthetic demonstration data" in p.extract_text() for p in reader.pages[1:])
+    published.is_demo = True
+    published.save(update_fields=["is_demo"])
+    reader = PdfReader(io.BytesIO(report_build(YEAR, "pdf")))
+    for page in reader.pages:
+        assert "synthetic demonstration data" in page.extract_text().lower()
+
+
 def test_no_published_results_is_refused_with_a_clear_message(db, tmp_path):
     with pytest.raises(ReportUnavailableError, match="No results have been published for 2031-32"):
         report_build("2031-32", "pdf")

@@ -50,8 +50,8 @@ def test_the_founding_landlords_have_their_real_figures(demo):
     assert rhp["survey"]["sample_size"] == 782
     assert rhp["survey"]["margin_of_error"] == 3.3
     measures = {(m["code"], m["population"]): m for m in rhp["measures"]}
-    assert measures[("CH01_1", "LCRA")]["value"] == 105.2
-    assert measures[("CH02_1", "LCRA")]["value"] == 74.8
+    assert measures[("CH01(1)", "LCRA")]["value"] == 105.2
+    assert measures[("CH02(1)", "LCRA")]["value"] == 74.8
 
 
 def test_benchmarks_are_national(demo):

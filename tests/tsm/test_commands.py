@@ -76,9 +76,9 @@ def test_verify_strict_passes_a_clean_release(db, tmp_path):
 def test_show_gives_the_reason_for_a_figure_not_given(real_release, db):
     data = json.loads(run("show", "--year", "2023-24", "--landlord", "L4279", "--json"))
     shown = {(m["code"], m["population"]): m for m in data["measures"]}
-    assert shown[("CH01_1", "LCHO")]["value"] is None
-    assert shown[("CH01_1", "LCHO")]["reason"] == "The landlord did not give this figure"
-    assert shown[("CH01_1", "LCRA")]["value"] == 105.2
+    assert shown[("CH01(1)", "LCHO")]["value"] is None
+    assert shown[("CH01(1)", "LCHO")]["reason"] == "The landlord did not give this figure"
+    assert shown[("CH01(1)", "LCRA")]["value"] == 105.2
     table = run("show", "--year", "2023-24", "--landlord", "L4279")
     assert "The landlord did not give this figure" in table
 

@@ -188,9 +188,9 @@ def test_real_rhp_shared_owner_complaints_have_a_reason_not_a_zero(real_release,
     assert round(float(_value("L4279", "CH02_1").value), 1) == 74.8
     data = tsm_landlord_year(year="2023-24", code="L4279")
     shown = {(m["code"], m["population"]): m for m in data["measures"]}
-    assert shown[("CH01_1", "LCHO")]["value"] is None
-    assert shown[("CH01_1", "LCHO")]["reason"] == "The landlord did not give this figure"
-    assert shown[("CH01_1", "LCHO")]["marker"] == "X"
+    assert shown[("CH01(1)", "LCHO")]["value"] is None
+    assert shown[("CH01(1)", "LCHO")]["reason"] == "The landlord did not give this figure"
+    assert shown[("CH01(1)", "LCHO")]["marker"] == "X"
 
 
 def test_real_release_keeps_no_zero_for_a_numerator_not_given(real_release, db):

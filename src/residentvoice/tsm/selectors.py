@@ -207,10 +207,10 @@ def tsm_landlord_year(*, year: str, code: str) -> dict[str, Any] | None:
         "surveys": survey_data,
         "measures": [
             {
-                "code": v.measure,
-                "label": MEASURES[v.measure].regulator_label
-                if v.measure in MEASURES
-                else v.measure,
+                # The regulator's own code, "CH01(1)"; `key` is the form used in addresses and
+                # filters, "CH01_1".
+                "code": MEASURES[v.measure].regulator_label if v.measure in MEASURES else v.measure,
+                "key": v.measure,
                 "name": MEASURES[v.measure].name if v.measure in MEASURES else "",
                 "population": v.population,
                 "value": _number(v.value),

@@ -170,7 +170,7 @@ class Command(TyperCommand):
             table.add_column(heading)
         for m in data["measures"]:
             table.add_row(
-                f"{m['label']} {m['name']}", m["population"], _number(m["value"]), m["reason"] or ""
+                f"{m['code']} {m['name']}", m["population"], _number(m["value"]), m["reason"] or ""
             )
         console.print(table)
 

@@ -239,26 +239,25 @@ def phase_demo() -> dict[str, Any]:
     return figures
 
 
-def _synthetic_data(landlords: int) -> None:
-    """`landlords` landlords, five cycles taken to ready to publish through the services, each
-    with random final ratings, and published in turn."""
+def publish_synthetic_borough(
+    *, landlords: int, years: list[str], prefix: str = "bench", charter: Any = None
+) -> None:
+    """`landlords` made-up landlords (slugs `<prefix>-0`, `<prefix>-1`, …), and for each year a
+    cycle taken to ready to publish through the services, with random final ratings, published in
+    turn. The suite's query-count test builds its boroughs with this too."""
     from django.utils import timezone
 
     from residentvoice.assessment.models import STAGE_ORDER, AssessmentItem, Stage
     from residentvoice.assessment.services import cycle_open, cycle_stage_move
     from residentvoice.charter.models import RatingOption
-    from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
     from residentvoice.organisations.models import Landlord, StockFigure
-    from residentvoice.organisations.services import council_set
     from residentvoice.publication.services import cycle_publish
 
-    council_set(name="Benchmark Borough Council", area_name="Benchmark")
-    charter_load(path=DEFAULT_CHARTER_PATH)
     created = Landlord.objects.bulk_create(
         Landlord(
-            name=f"Benchmark Homes {n}",
-            short_name=f"Bench {n}",
-            slug=f"bench-{n}",
+            name=f"{prefix.title()} Homes {n}",
+            short_name=f"{prefix.title()} {n}",
+            slug=f"{prefix}-{n}",
             is_fictional=True,
         )
         for n in range(landlords)
@@ -270,27 +269,36 @@ def _synthetic_data(landlords: int) -> None:
             tenure="social_rent",
             homes=100 + 37 * n,
             as_of="2024-03-31",
-            source="bench",
+            source="synthetic",
         )
         for n, landlord in enumerate(created)
     )
-    options = list(RatingOption.objects.order_by("points"))
     pick = random.Random(20240331)  # noqa: S311 - synthetic figures, not security
-    for year in SYNTHETIC_YEARS:
-        cycle = cycle_open(reporting_year=year, landlords=created, is_demo=True)
+    for year in years:
+        cycle = cycle_open(reporting_year=year, landlords=created, charter=charter, is_demo=True)
+        options = list(RatingOption.objects.filter(scale__charter=cycle.charter).order_by("points"))
         for stage in STAGE_ORDER[1 : STAGE_ORDER.index(Stage.MODERATION) + 1]:
             cycle_stage_move(cycle=cycle, to_stage=stage)
         items = list(AssessmentItem.objects.filter(participation__cycle=cycle).only("pk"))
         now = timezone.now()
         for item in items:
             item.final_rating = pick.choice(options)
-            item.final_rationale = "Synthetic result for the benchmark"
+            item.final_rationale = "Synthetic result"
             item.moderated_at = now
         AssessmentItem.objects.bulk_update(
             items, ["final_rating", "final_rationale", "moderated_at"], batch_size=1000
         )
         cycle_stage_move(cycle=cycle, to_stage=Stage.READY_TO_PUBLISH)
         cycle_publish(cycle=cycle, by=None)
+
+
+def _synthetic_data(landlords: int) -> None:
+    from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
+    from residentvoice.organisations.services import council_set
+
+    council_set(name="Benchmark Borough Council", area_name="Benchmark")
+    charter_load(path=DEFAULT_CHARTER_PATH)
+    publish_synthetic_borough(landlords=landlords, years=SYNTHETIC_YEARS)
 
 
 def phase_synthetic(landlords: int) -> dict[str, Any]:

@@ -5,57 +5,19 @@ first view of a version (nothing cached) and on later views. `make bench` measur
 
 from __future__ import annotations
 
-import random
-
 import pytest
+from bench.publication import publish_synthetic_borough
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-
-from residentvoice.assessment.models import STAGE_ORDER, AssessmentItem, Stage
-from residentvoice.assessment.services import cycle_open, cycle_stage_move
-from residentvoice.charter.models import RatingOption
-from residentvoice.organisations.models import Landlord, StockFigure
-from residentvoice.publication.services import cycle_publish
 
 pytestmark = pytest.mark.django_db
 
 
 def _borough(charter, name: str, landlords: int, years: list[str]) -> list[str]:
-    """`landlords` new landlords, each year's cycle moderated at random and published; returns
-    the pages of the newest year to measure."""
-    created = Landlord.objects.bulk_create(
-        Landlord(name=f"{name} Homes {n}", short_name=f"{name} {n}", slug=f"{name}-{n}")
-        for n in range(landlords)
-    )
-    StockFigure.objects.bulk_create(
-        StockFigure(
-            landlord=landlord,
-            area="borough",
-            tenure="social_rent",
-            homes=200 + 300 * n,
-            as_of="2024-03-31",
-            source="test",
-        )
-        for n, landlord in enumerate(created)
-    )
-    options = list(RatingOption.objects.filter(scale__charter=charter))
-    pick = random.Random(len(created))  # the same test figures every run
-    for year in years:
-        cycle = cycle_open(reporting_year=year, landlords=created, charter=charter)
-        for stage in STAGE_ORDER[1 : STAGE_ORDER.index(Stage.MODERATION) + 1]:
-            cycle_stage_move(cycle=cycle, to_stage=stage)
-        items = list(AssessmentItem.objects.filter(participation__cycle=cycle))
-        for item in items:
-            item.final_rating = pick.choice(options)
-            item.final_rationale = "Rated for the test"
-            item.moderated_at = timezone.now()
-        AssessmentItem.objects.bulk_update(
-            items, ["final_rating", "final_rationale", "moderated_at"]
-        )
-        cycle_stage_move(cycle=cycle, to_stage=Stage.READY_TO_PUBLISH)
-        cycle_publish(cycle=cycle, by=None)
+    """`landlords` new landlords, each year published with random ratings; returns the pages of
+    the newest year to measure."""
+    publish_synthetic_borough(landlords=landlords, years=years, prefix=name, charter=charter)
     year = years[-1]
     return [
         f"/scorecards/{year}/",

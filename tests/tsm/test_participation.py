@@ -145,6 +145,15 @@ def test_voice_commitments_show_the_latest_published_rating(
     assert reverse("publication:landlord", args=["2024-25", landlord.slug]) in block
 
 
+def test_synthetic_ratings_say_so(client, charter_and_figures, other_landlord):
+    landlord = charter_and_figures
+    publication = _publish_ratings(landlord, other_landlord, {2: "exceeded"})
+    assert "synthetic demonstration ratings" not in _block(client, landlord)
+    publication.is_demo = True
+    publication.save(update_fields=["is_demo"])
+    assert "synthetic demonstration ratings" in _block(client, landlord)
+
+
 def test_results_under_embargo_are_not_shown(client, charter_and_figures, other_landlord):
     import datetime
 

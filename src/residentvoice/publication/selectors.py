@@ -422,22 +422,23 @@ class LandlordRatings:
     version: int
     charter_slug: str  # the charter the year was assessed against
     ratings: dict[int, PublishedRating]  # by commitment number
+    is_demo: bool = False  # synthetic demonstration results
 
 
 def landlord_latest_ratings(*, slug: str) -> LandlordRatings | None:
     """The commitment ratings of one landlord in the newest public version of the newest year
     whose results include it, or None when no public results do; two queries however many
     years, landlords or commitments. Versions still under embargo are never read."""
-    newest: dict[str, tuple[int, int, str]] = {}
-    for pk, year, version, charter_slug in (
+    newest: dict[str, tuple[int, int, str, bool]] = {}
+    for pk, year, version, charter_slug, is_demo in (
         publications_public()
         .order_by("reporting_year", "version")
-        .values_list("pk", "reporting_year", "version", "cycle__charter__slug")
+        .values_list("pk", "reporting_year", "version", "cycle__charter__slug", "is_demo")
     ):
-        newest[year] = (pk, version, charter_slug)
+        newest[year] = (pk, version, charter_slug, is_demo)
     by_publication: dict[int, dict[int, PublishedRating]] = {}
     rows = CommitmentResult.objects.filter(
-        publication_id__in=[pk for pk, _, _ in newest.values()], landlord__landlord_slug=slug
+        publication_id__in=[found[0] for found in newest.values()], landlord__landlord_slug=slug
     ).values_list(
         "publication_id",
         "commitment_number",
@@ -455,12 +456,13 @@ def landlord_latest_ratings(*, slug: str) -> LandlordRatings | None:
             not_applicable=not_applicable,
         )
     for year in sorted(newest, reverse=True):
-        pk, version, charter_slug = newest[year]
+        pk, version, charter_slug, is_demo = newest[year]
         if pk in by_publication:
             return LandlordRatings(
                 reporting_year=year,
                 version=version,
                 charter_slug=charter_slug,
                 ratings=by_publication[pk],
+                is_demo=is_demo,
             )
     return None

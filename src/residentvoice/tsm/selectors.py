@@ -686,6 +686,7 @@ class ResidentsVoice:
     commitments: list[VoiceCommitment]
     ratings_year: str | None  # the year of the published results the ratings come from
     measures: ParticipationMeasures | None
+    ratings_synthetic: bool = False  # the ratings come from synthetic demonstration results
 
     @property
     def is_empty(self) -> bool:
@@ -728,6 +729,7 @@ def residents_voice(landlord: Landlord) -> ResidentsVoice:
             for commitment in commitments
         ],
         ratings_year=published.reporting_year if ratings and published else None,
+        ratings_synthetic=bool(ratings and published and published.is_demo),
         measures=participation_measures(landlord),
     )
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from .models import (
     AssessmentCycle,
     AssessmentItem,
+    CommentStatus,
     Evidence,
+    ModerationPanelMember,
+    ModerationPanelView,
     Participation,
+    RealityAnswer,
     RealityCheck,
+    RealityCheckSession,
     Stage,
     StageDates,
 )
@@ -521,12 +527,6 @@ def _panel_events(item: AssessmentItem) -> list[dict[str, Any]]:
 # was said, and leaving names out lets residents speak freely. Comments reach people outside the
 # council only once approved.
 
-from dataclasses import dataclass, field  # noqa: E402
-
-from django.db.models import Count, Q, Sum  # noqa: E402
-
-from .models import CommentStatus, RealityAnswer, RealityCheckSession  # noqa: E402
-
 
 def reality_claims(participation: Participation, resident: Any) -> list[AssessmentItem]:
     """The landlord's claims a resident can check: items where it says what it does, with their
@@ -751,8 +751,6 @@ def reality_checks_of(resident: Any) -> list[dict[str, Any]]:
 # council's public feedback, the reply, public evidence, counts of residents' answers and
 # approved comments. Never the council's private notes, private evidence or who answered.
 
-from .models import ModerationPanelMember, ModerationPanelView  # noqa: E402
-
 
 def panel_members(cycle: AssessmentCycle) -> list[ModerationPanelMember]:
     """Everyone ever named to a cycle's panel, current members first, with their role (1 query)."""
@@ -807,8 +805,8 @@ def panel_papers(cycle: AssessmentCycle, *, user: Any) -> list[dict[str, Any]]:
     participations = Participation.objects.filter(cycle=cycle).select_related("landlord")
     if membership is not None and membership.role == Role.RESIDENT and membership.landlord_id:
         participations = participations.exclude(landlord_id=membership.landlord_id)
-    rows: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in participations}
-    landlords = [p for p in participations if p.pk in rows]
+    landlords = list(participations)
+    rows: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in landlords}
     mine: dict[int, ModerationPanelView] = {}
     for view in (
         ModerationPanelView.objects.filter(

@@ -1087,6 +1087,16 @@ def reality_session_record(
 PANEL_COMMENT_MAX = 2000
 
 
+def _require_panel_open(cycle: AssessmentCycle) -> None:
+    """Who sits on the panel changes until the results are frozen."""
+    stage = cycle_stage(cycle)
+    if stage in FROZEN_STAGES:
+        raise StageError(
+            f"The results are frozen at “{_stage_label(stage)}”: the panel can no longer change.",
+            code="stage",
+        )
+
+
 def panel_member_add(*, cycle: AssessmentCycle, email: str, by: Any) -> ModerationPanelMember:
     """Name a council staff member or a verified resident to a cycle's moderation panel, until
     the results are frozen. They are told, with a link to the panel's papers."""
@@ -1095,12 +1105,7 @@ def panel_member_add(*, cycle: AssessmentCycle, email: str, by: Any) -> Moderati
 
     from .rules import may_sit_on_panel
 
-    stage = cycle_stage(cycle)
-    if stage in FROZEN_STAGES:
-        raise StageError(
-            f"The results are frozen at “{_stage_label(stage)}”: the panel can no longer change.",
-            code="stage",
-        )
+    _require_panel_open(cycle)
     email = email.strip()
     if not email:
         raise ValidationError({"email": "Give the email address of the person to add."})
@@ -1132,12 +1137,7 @@ def _announce_panel_place(member_id: int) -> None:
 
 def panel_member_remove(*, member: ModerationPanelMember, by: Any) -> ModerationPanelMember:
     """Take someone off the panel. The row and the views they gave stay, marked as removed."""
-    stage = cycle_stage(member.cycle)
-    if stage in FROZEN_STAGES:
-        raise StageError(
-            f"The results are frozen at “{_stage_label(stage)}”: the panel can no longer change.",
-            code="stage",
-        )
+    _require_panel_open(member.cycle)
     if member.removed_at is not None:
         return member
     with transaction.atomic():

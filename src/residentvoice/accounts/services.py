@@ -231,14 +231,41 @@ def invitation_withdraw(*, invitation: StaffInvitation) -> StaffInvitation:
     return invitation
 
 
+ADMIN_ROLES = frozenset({Role.COUNCIL_ADMIN, Role.LANDLORD_ADMIN})
+
+
+def _organisation_keeps_an_admin(*, membership: Membership) -> None:
+    """Refuse to take away the last admin role of the council or of a landlord.
+
+    Every admin of the organisation is locked first, so two admins removing each other at the
+    same moment cannot both succeed: the second waits and then sees that only one is left.
+    """
+    if membership.role not in ADMIN_ROLES:
+        return
+    admins = set(
+        Membership.objects.select_for_update()
+        .filter(role=membership.role, landlord_id=membership.landlord_id)
+        .values_list("pk", flat=True)
+    )
+    if admins - {membership.pk}:
+        return
+    organisation = membership.landlord.name if membership.landlord else "The council"
+    raise ValidationError(
+        f"{organisation} must keep at least one admin. Make someone else an admin first."
+    )
+
+
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, changed_by: User) -> Membership:
     """Move a member of staff between admin and officer within the same organisation."""
     allowed = COUNCIL_ROLES if membership.is_council else LANDLORD_STAFF_ROLES
     if membership.role == Role.RESIDENT or role not in allowed:
-        raise ValidationError({"role": "Choose a role within the same organisation."})
+        raise ValidationError({"role": "Select a role within the same organisation."})
     if membership.user_id == changed_by.pk:
-        raise ValidationError("You cannot change your own role; ask another admin.")
+        raise ValidationError("You cannot change your own role. Ask another admin to do it.")
+    if role == membership.role:
+        return membership
+    _organisation_keeps_an_admin(membership=membership)
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     user = membership.user
@@ -251,7 +278,8 @@ def membership_change_role(*, membership: Membership, role: str, changed_by: Use
 def membership_remove(*, membership: Membership, removed_by: User) -> None:
     """Take a person's role away. Their account stays, with public access only."""
     if membership.user_id == removed_by.pk:
-        raise ValidationError("You cannot remove yourself; ask another admin.")
+        raise ValidationError("You cannot remove your own role. Ask another admin to do it.")
+    _organisation_keeps_an_admin(membership=membership)
     user = membership.user
     membership.delete()
     if user.is_staff and not user.is_superuser:
@@ -278,6 +306,8 @@ def membership_grant(
         landlord.pk if landlord else None,
         resident_tenure,
     ):
+        if (membership.role, membership.landlord_id) != (role, landlord.pk if landlord else None):
+            _organisation_keeps_an_admin(membership=membership)
         membership.role, membership.landlord = role, landlord
         membership.resident_tenure = resident_tenure
         membership.save()

@@ -235,27 +235,36 @@ def _membership_for_management(request: HttpRequest, pk: int) -> Membership:
 @login_required
 def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = _membership_for_management(request, pk)
+    removing = request.method == "POST" and request.POST.get("action") == "remove"
     form = forms.MembershipRoleForm(
-        request.POST if request.method == "POST" and "role" in request.POST else None,
+        request.POST if request.method == "POST" and not removing else None,
         initial={"role": membership.role},
         council=membership.is_council,
     )
-    if request.method == "POST":
+    # The removal is a form of its own (a button, no fields): its refusal is shown on its own.
+    removal_errors: list[str] = []
+    if removing:
         try:
-            if request.POST.get("action") == "remove":
-                services.membership_remove(membership=membership, removed_by=request.user)  # type: ignore[arg-type]
-                messages.success(request, f"{membership.user.full_name} no longer has a role.")
-                return redirect("accounts:staff-list")
-            if form.is_valid():
-                services.membership_change_role(
-                    membership=membership,
-                    role=form.cleaned_data["role"],
-                    changed_by=request.user,  # type: ignore[arg-type]
-                )
-                messages.success(request, f"{membership.user.full_name}'s role has been changed.")
-                return redirect("accounts:staff-list")
+            services.membership_remove(membership=membership, removed_by=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            removal_errors = error.messages
+        else:
+            messages.success(request, f"{membership.user.full_name} no longer has a role.")
+            return redirect("accounts:staff-list")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                changed_by=request.user,  # type: ignore[arg-type]
+            )
         except ValidationError as error:
             form_errors_from(form, error)
+        else:
+            messages.success(request, f"{membership.user.full_name}'s role has been changed.")
+            return redirect("accounts:staff-list")
     return render(
-        request, "accounts/membership_edit.html", {"membership": membership, "form": form}
+        request,
+        "accounts/membership_edit.html",
+        {"membership": membership, "form": form, "removal_errors": removal_errors},
     )

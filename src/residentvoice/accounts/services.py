@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -244,7 +245,12 @@ def _organisation_keeps_an_admin(*, membership: Membership) -> None:
         return
     admins = set(
         Membership.objects.select_for_update()
-        .filter(role=membership.role, landlord_id=membership.landlord_id)
+        .filter(role=membership.role)
+        .filter(
+            Q(landlord_id=membership.landlord_id)
+            if membership.landlord_id
+            else Q(landlord__isnull=True)
+        )
         .values_list("pk", flat=True)
     )
     if admins - {membership.pk}:

@@ -76,6 +76,12 @@ def test_a_password_reset_ends_the_pause(client, people):
         {"new_password1": "a-brand-new-password-9", "new_password2": "a-brand-new-password-9"},
     )
     assert response.status_code == 302
+    assert _signed_in(client)  # signed in at once: nobody can pause the account in between
+    assert (
+        "You are signed in with your new password"
+        in client.get(response["Location"]).content.decode()
+    )
+    client.logout()
     response = _sign_in(client, "ll-admin@example.org", "a-brand-new-password-9")
     assert response.status_code == 302
     assert _signed_in(client)

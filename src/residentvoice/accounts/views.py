@@ -61,12 +61,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = forms.GovukSetPasswordForm
     success_url = reverse_lazy("accounts:password-reset-complete")
+    # Signed in at once: a pause on their account (see throttling.py) cannot come back between
+    # setting the password and using it.
+    post_reset_login = True
+    post_reset_login_backend = "residentvoice.accounts.backends.EmailBackend"
 
     def form_valid(self, form: forms.GovukSetPasswordForm) -> HttpResponse:  # type: ignore[override]
-        response = super().form_valid(form)
         # The link proved who they are: a pause on signing in to their account ends now.
         throttling.clear_account(throttling.SIGN_IN, email=form.user.email)
-        return response
+        return super().form_valid(form)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

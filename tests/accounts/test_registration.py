@@ -12,23 +12,9 @@ from django.urls import reverse
 from residentvoice.accounts import forms
 from residentvoice.accounts.models import ResidentRegistration, User
 
+from .registration_data import registration_data as _form
+
 REGISTER = reverse("accounts:register")
-
-
-def _form(landlord, **changes):
-    data = {
-        "full_name": "Pat Resident",
-        "email": "pat@example.org",
-        "landlord": str(landlord.pk),
-        "tenure": "tenant",
-        "tenancy_reference": "T-100",
-        "address": "",
-        "postcode": "",
-        "password1": "correct-horse-battery",
-        "password2": "correct-horse-battery",
-    }
-    data.update(changes)
-    return data
 
 
 def _page_without(page: str, email: str) -> str:

@@ -15,6 +15,7 @@ from residentvoice.accounts.models import AccessAttempt, User
 from residentvoice.accounts.throttling import client_address
 
 from ..factories import user_with_role
+from .registration_data import registration_data
 
 PASSWORD = "a-long-test-password"  # every factory account's password
 SIGN_IN = reverse("accounts:login")
@@ -158,25 +159,13 @@ def test_password_reset_requests_from_one_address_are_limited(client, people):
     assert mail.outbox == []
 
 
-def _registration(landlord, email):
-    return {
-        "full_name": "Pat Resident",
-        "email": email,
-        "landlord": str(landlord.pk),
-        "tenure": "tenant",
-        "tenancy_reference": "T-100",
-        "password1": "correct-horse-battery",
-        "password2": "correct-horse-battery",
-    }
-
-
 def test_registrations_from_one_address_are_limited(client, landlord):
     url = reverse("accounts:register")
     for number in range(10):
-        response = client.post(url, _registration(landlord, f"pat{number}@example.org"))
+        response = client.post(url, registration_data(landlord, email=f"pat{number}@example.org"))
         assert response.status_code == 200
         assert "Check your email" in response.content.decode()
-    response = client.post(url, _registration(landlord, "late@example.org"))
+    response = client.post(url, registration_data(landlord, email="late@example.org"))
     assert response.status_code == 429
     assert "too many registrations from your internet connection" in response.content.decode()
     assert not User.objects.filter(email="late@example.org").exists()
@@ -186,10 +175,12 @@ def test_registrations_with_one_email_address_are_limited(client, landlord, peop
     url = reverse("accounts:register")
     for number in range(3):
         client.post(
-            url, _registration(landlord, "resident@example.org"), REMOTE_ADDR=f"192.0.2.{number}"
+            url,
+            registration_data(landlord, email="resident@example.org"),
+            REMOTE_ADDR=f"192.0.2.{number}",
         )
     response = client.post(
-        url, _registration(landlord, "resident@example.org"), REMOTE_ADDR="192.0.2.50"
+        url, registration_data(landlord, email="resident@example.org"), REMOTE_ADDR="192.0.2.50"
     )
     assert response.status_code == 429
     assert "too many registrations with this email address" in response.content.decode()

@@ -7,21 +7,7 @@ from django.urls import reverse
 
 from residentvoice.accounts.models import Membership, ResidentRegistration, User
 
-
-def _form(landlord_obj, **changes):
-    data = {
-        "full_name": "Pat Resident",
-        "email": "pat@example.org",
-        "landlord": str(landlord_obj.pk),
-        "tenure": "tenant",
-        "tenancy_reference": "T-100",
-        "address": "",
-        "postcode": "tw9 1aa",
-        "password1": "correct-horse-battery",
-        "password2": "correct-horse-battery",
-    }
-    data.update(changes)
-    return data
+from .registration_data import registration_data as _form
 
 
 def test_registration_then_verification_by_the_landlord(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def registration_data(landlord: Any, **changes: str) -> dict[str, str]:
+def registration_data(landlord: Any, /, **changes: str) -> dict[str, str]:
     data = {
         "full_name": "Pat Resident",
         "email": "pat@example.org",

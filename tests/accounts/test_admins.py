@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.urls import reverse
 
 from residentvoice.accounts import services
@@ -72,3 +76,46 @@ def test_officers_come_and_go_freely(people):
     officer = Membership.objects.get(user=people["landlord_officer"])
     services.membership_remove(membership=officer, removed_by=people["landlord_admin"])
     assert not Membership.objects.filter(pk=officer.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_removed_at_the_same_moment_leave_one(people, landlord, monkeypatch):
+    """Two council admins each remove one of a landlord's two admins at once: one succeeds, the
+    other is refused, and the landlord keeps an admin."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database with row locks and concurrent writers (PostgreSQL)")
+    second = user_with_role(Role.LANDLORD_ADMIN, landlord, email="second-ll-admin@example.org")
+    other_council_admin = user_with_role(Role.COUNCIL_ADMIN, email="c-admin-2@example.org")
+    targets = [
+        (Membership.objects.get(user=people["landlord_admin"]), people["council_admin"]),
+        (second.membership, other_council_admin),
+    ]
+    # Each removal waits, after its check, for the other to have checked too (for at most two
+    # seconds): without a lock both checks would see two admins and both removals would go on.
+    both_checked = threading.Barrier(2)
+    check = services._organisation_keeps_an_admin
+
+    def check_then_wait(*, membership):
+        check(membership=membership)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_checked.wait(timeout=2)
+
+    monkeypatch.setattr(services, "_organisation_keeps_an_admin", check_then_wait)
+    outcomes: list[str] = []
+
+    def remove(membership, by):
+        try:
+            services.membership_remove(membership=membership, removed_by=by)
+            outcomes.append("removed")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=remove, args=target) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["refused", "removed"]
+    assert Membership.objects.filter(landlord=landlord, role=Role.LANDLORD_ADMIN).count() == 1

@@ -13,7 +13,7 @@ PORT ?= 8000
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS="" runs it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install install-dev frontend lint typecheck pytest bench requirements worker serve demo clean
+.PHONY: run test install install-dev frontend lint typecheck pytest bench requirements requirements-upgrade worker serve demo clean
 
 run: install frontend
 	$(BIN)/residentvoice migrate --no-input
@@ -67,10 +67,15 @@ $(STATIC_BUILD)/govuk-frontend.min.js: node_modules/.package-lock.json
 	@mkdir -p $(STATIC_BUILD)
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
 
-# Regenerate the pinned, hashed requirement files after changing pyproject.toml.
+# Regenerate the pinned, hashed requirement files after changing pyproject.toml: pins that still
+# fit are kept. `make requirements-upgrade` moves every pin to the newest release pyproject.toml
+# allows (the regular dependency review, docs/SECURITY.md).
 requirements: | $(UV)
-	$(UV) pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 -o requirements/base.txt
-	$(UV) pip compile pyproject.toml --quiet --extra dev --generate-hashes --python-version 3.11 -o requirements/dev.txt
+	$(UV) pip compile pyproject.toml --quiet $(COMPILE_UPGRADE) --generate-hashes --python-version 3.11 -o requirements/base.txt
+	$(UV) pip compile pyproject.toml --quiet $(COMPILE_UPGRADE) --extra dev --generate-hashes --python-version 3.11 -o requirements/dev.txt
+
+requirements-upgrade:
+	$(MAKE) requirements COMPILE_UPGRADE=--upgrade
 
 worker: install
 	$(BIN)/residentvoice db_worker

@@ -8,8 +8,25 @@ from residentvoice.core.admin import CouncilInline, CouncilModelAdmin
 from .models import Membership, RegistrationDecision, ResidentRegistration, StaffInvitation, User
 
 
+class RolesChangedOnTheSite:
+    """Roles are changed and removed on the site's staff pages, whose services keep each
+    organisation's last admin; here they can be read (and a first one added), not changed."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("role", "landlord", "resident_tenure") if obj is not None else ()
+
+
 class MembershipInline(CouncilInline):
     model = Membership
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # see RolesChangedOnTheSite
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -23,7 +40,7 @@ class UserAdmin(CouncilModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(CouncilModelAdmin):
+class MembershipAdmin(RolesChangedOnTheSite, CouncilModelAdmin):
     list_display = ["user", "role", "landlord"]
     list_filter = ["role", "landlord"]
     search_fields = ["user__email", "user__full_name"]

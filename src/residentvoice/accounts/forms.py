@@ -15,7 +15,28 @@ from django.contrib.auth.forms import (
 from residentvoice.core.forms import GovukForm, GovukFormMixin
 from residentvoice.organisations.models import Landlord
 
-from .models import COUNCIL_ROLES, LANDLORD_STAFF_ROLES, RegistrationOutcome, ResidentTenure, Role
+from . import throttling
+from .models import (
+    COUNCIL_ROLES,
+    LANDLORD_STAFF_ROLES,
+    RegistrationOutcome,
+    ResidentTenure,
+    Role,
+    User,
+)
+from .services import NO_REFERENCE_OR_ADDRESS, REJECTION_REASON
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+def _email_field(label: str, *, required: str, **kwargs: Any) -> forms.EmailField:
+    return forms.EmailField(
+        label=label,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": required, "invalid": EMAIL_FORMAT},
+        **kwargs,
+    )
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -26,10 +47,24 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email address"
-        self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email"})
+        username = self.fields["username"]
+        username.label = "Email address"
+        username.widget = forms.EmailInput(attrs={"autocomplete": "email"})
+        username.error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+        self.refusal: throttling.Refusal | None = None
         self._style_widgets()
+
+    def clean(self) -> dict[str, Any]:
+        # Asked before the password is checked: while an account or an address is paused, even
+        # the right password is refused, and the refusal itself is not counted.
+        self.refusal = throttling.refusal(
+            throttling.SIGN_IN, request=self.request, email=self.cleaned_data.get("username")
+        )
+        if self.refusal is not None:
+            raise forms.ValidationError(self.refusal.message, code="throttled")
+        return super().clean()
 
 
 class NewPasswordMixin(forms.Form):
@@ -38,11 +73,13 @@ class NewPasswordMixin(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 10 characters. Avoid common words and your own name or email.",
+        error_messages={"required": "Enter a password"},
     )
     password2 = forms.CharField(
         label="Confirm your password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Confirm your password"},
     )
 
     def clean(self) -> dict[str, Any]:
@@ -51,8 +88,6 @@ class NewPasswordMixin(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", "The two passwords do not match.")
         elif password1:
-            from .models import User
-
             probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
             try:
                 password_validation.validate_password(password1, probe)
@@ -62,18 +97,30 @@ class NewPasswordMixin(forms.Form):
 
 
 class ResidentRegistrationForm(GovukFormMixin, NewPasswordMixin):
-    full_name = forms.CharField(label="Your full name", max_length=200)
-    email = forms.EmailField(
-        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    full_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+    email = _email_field("Email address", required="Enter your email address")
     landlord = forms.ModelChoiceField(
         label="Your landlord",
         queryset=Landlord.objects.order_by("name"),
         empty_label="Choose your landlord",
-        error_messages={"invalid_choice": "Choose your landlord from the list."},
+        error_messages={
+            "required": "Select your landlord",
+            "invalid_choice": "Select your landlord from the list",
+        },
     )
     tenure = forms.ChoiceField(
-        label="You are a", choices=ResidentTenure.choices, widget=forms.RadioSelect
+        label="You are a",
+        choices=ResidentTenure.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether you are a tenant, leaseholder or shared owner",
+            "invalid_choice": "Select whether you are a tenant, leaseholder or shared owner",
+        },
     )
     tenancy_reference = forms.CharField(
         label="Tenancy or account reference (if you know it)",
@@ -117,10 +164,7 @@ class ResidentRegistrationForm(GovukFormMixin, NewPasswordMixin):
             not cleaned.get("tenancy_reference", "").strip()
             and not cleaned.get("address", "").strip()
         ):
-            self.add_error(
-                "tenancy_reference",
-                "Give your tenancy reference or your address, so your landlord can find you.",
-            )
+            self.add_error("tenancy_reference", NO_REFERENCE_OR_ADDRESS)
         return cleaned
 
 
@@ -132,6 +176,7 @@ class RegistrationDecisionForm(GovukForm):
             (RegistrationOutcome.REJECTED, "Reject: we cannot confirm this person"),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to verify or reject this person"},
     )
     reason = forms.CharField(
         label="Reason (required if you reject)",
@@ -146,7 +191,7 @@ class RegistrationDecisionForm(GovukForm):
             cleaned.get("outcome") == RegistrationOutcome.REJECTED
             and not cleaned.get("reason", "").strip()
         ):
-            self.add_error("reason", "Give a reason, so the person knows what to do next.")
+            self.add_error("reason", REJECTION_REASON)
         return cleaned
 
 
@@ -158,14 +203,19 @@ def staff_role_choices(*, for_council_admin: bool) -> list[tuple[str, str]]:
 
 
 class InvitationForm(GovukForm):
-    full_name = forms.CharField(label="Full name", max_length=200)
-    email = forms.EmailField(label="Email address")
-    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+    full_name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter their full name"}
+    )
+    email = _email_field("Email address", required="Enter their email address")
+    role = forms.ChoiceField(
+        label="Role", widget=forms.RadioSelect, error_messages={"required": "Select a role"}
+    )
     landlord = forms.ModelChoiceField(
         label="Landlord (for landlord roles)",
         queryset=Landlord.objects.order_by("name"),
         required=False,
         empty_label="Not a landlord role",
+        error_messages={"invalid_choice": "Select the landlord from the list"},
     )
 
     def __init__(self, *args: Any, for_council_admin: bool, **kwargs: Any) -> None:
@@ -181,7 +231,7 @@ class InvitationForm(GovukForm):
         role, landlord = cleaned.get("role"), cleaned.get("landlord")
         if "landlord" in self.fields and role:
             if role in LANDLORD_STAFF_ROLES and landlord is None:
-                self.add_error("landlord", "Choose the landlord this person will work for.")
+                self.add_error("landlord", "Select the landlord this person will work for")
             if role in COUNCIL_ROLES and landlord is not None:
                 self.add_error(
                     "landlord", "Council roles do not belong to a landlord: leave this empty."
@@ -190,7 +240,12 @@ class InvitationForm(GovukForm):
 
 
 class InvitationAcceptForm(GovukFormMixin, NewPasswordMixin):
-    full_name = forms.CharField(label="Your full name", max_length=200)
+    full_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     email = forms.EmailField(label="Email address", disabled=True, required=False)
     field_order = ["full_name", "email", "password1", "password2"]
 
@@ -205,7 +260,9 @@ class InvitationAcceptForm(GovukFormMixin, NewPasswordMixin):
 
 
 class MembershipRoleForm(GovukForm):
-    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        label="Role", widget=forms.RadioSelect, error_messages={"required": "Select a role"}
+    )
 
     def __init__(self, *args: Any, council: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -216,8 +273,14 @@ class MembershipRoleForm(GovukForm):
 
 
 class GovukPasswordResetForm(GovukFormMixin, PasswordResetForm):
-    pass
+    email = _email_field("Email address", required="Enter your email address")
 
 
 class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):
-    pass
+    error_messages = {"password_mismatch": "The two passwords do not match."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
+        self._style_widgets()

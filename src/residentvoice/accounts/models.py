@@ -223,3 +223,31 @@ class StaffInvitation(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.withdrawn_at is None
+
+
+class AttemptAction(models.TextChoices):
+    SIGN_IN = "sign_in", "Failed sign-in"
+    PASSWORD_RESET = "password_reset", "Password reset request"
+    REGISTRATION = "registration", "Registration"
+
+
+class AccessAttempt(models.Model):
+    """One attempt that counts towards a limit (see throttling.py): a failed sign-in, a password
+    reset request or a registration.
+
+    Who or where is kept only as a keyed digest (`key`) of the email address or the client's
+    address, never the address itself, and a row is deleted once no limit looks back that far.
+    """
+
+    action = models.CharField(max_length=20, choices=AttemptAction.choices)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["action", "key", "at"], name="access_attempt_count"),
+            models.Index(fields=["at"], name="access_attempt_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"

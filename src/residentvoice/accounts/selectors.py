@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from .models import (
     COUNCIL_ROLES,
     LANDLORD_STAFF_ROLES,
+    AccessAttempt,
     Membership,
     RegistrationDecision,
     ResidentRegistration,
@@ -124,3 +126,18 @@ def residents_count_for(user: Any) -> int:
     return Membership.objects.filter(
         landlord_id=_landlord_of(membership), role=Role.RESIDENT
     ).count()
+
+
+def attempt_wait(
+    *, action: str, key: str, attempts: int, window: datetime.timedelta, now: datetime.datetime
+) -> datetime.timedelta | None:
+    """How long until fewer than `attempts` of these attempts fall within the last `window`, or
+    None when fewer already do (one indexed query: the `attempts`-th newest in the window)."""
+    newest = (
+        AccessAttempt.objects.filter(action=action, key=key, at__gt=now - window)
+        .order_by("-at")
+        .values_list("at", flat=True)[attempts - 1 : attempts]
+    )
+    for at in newest:
+        return at + window - now
+    return None

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from residentvoice.core.notifications import email_send
 from residentvoice.organisations.models import Landlord
@@ -14,6 +21,7 @@ from residentvoice.organisations.models import Landlord
 from .models import (
     COUNCIL_ROLES,
     LANDLORD_STAFF_ROLES,
+    AccessAttempt,
     Membership,
     RegistrationDecision,
     RegistrationOutcome,
@@ -28,6 +36,46 @@ INVITATION_SALT = "residentvoice.accounts.invitation"
 INVITATION_MAX_AGE = 60 * 60 * 24 * 14  # two weeks
 
 
+NO_REFERENCE_OR_ADDRESS = (
+    "Enter your tenancy reference or your address, so your landlord can find you"
+)
+REJECTION_REASON = "Enter a reason, so the person knows what to do next"
+
+
+class RegistrationSignInTokenGenerator(PasswordResetTokenGenerator):
+    """The link in the "we have your registration" email signs the person in once: it is made
+    from the account's last sign-in, which the first use changes, and lasts as long as a password
+    reset link (PASSWORD_RESET_TIMEOUT)."""
+
+    key_salt = "residentvoice.accounts.registration-sign-in"
+
+
+registration_sign_in_tokens = RegistrationSignInTokenGenerator()
+
+
+def registration_sign_in_path(user: User) -> str:
+    return reverse(
+        "accounts:registration-sign-in",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": registration_sign_in_tokens.make_token(user),
+        },
+    )
+
+
+def registration_sign_in_user(*, uidb64: str, token: str) -> User | None:
+    """The account a registration's sign-in link names, or None if the link is wrong, expired
+    or already used."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not registration_sign_in_tokens.check_token(user, token):
+        return None
+    return user
+
+
 @transaction.atomic
 def resident_register(
     *,
@@ -39,17 +87,35 @@ def resident_register(
     tenancy_reference: str = "",
     address: str = "",
     postcode: str = "",
-) -> ResidentRegistration:
-    """Create an account and a registration for the landlord's staff to verify."""
+) -> ResidentRegistration | None:
+    """Create an account and a registration for the landlord's staff to verify, and email the
+    person a link that signs them in.
+
+    An email address that already has an account gets exactly the same answer on the page, so
+    that nobody can find out who has an account (staff included): nothing is created and the
+    account's owner is told by email instead. Returns None then.
+    """
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": "An account with this email address already exists."})
     if tenure not in ResidentTenure.values:
-        raise ValidationError({"tenure": "Choose tenant, leaseholder or shared owner."})
-    if not tenancy_reference.strip() and not address.strip():
         raise ValidationError(
-            "Give your tenancy reference or your address, so your landlord can find you."
+            {"tenure": "Select whether you are a tenant, leaseholder or shared owner"}
         )
+    if not tenancy_reference.strip() and not address.strip():
+        raise ValidationError(NO_REFERENCE_OR_ADDRESS)
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None:
+        make_password(password)  # the same work as for a new account: the answer takes as long
+        email_send(
+            to=[owner.email],
+            subject="Someone tried to register with your email address",
+            template="accounts/email/registration_existing.txt",
+            context={
+                "user": owner,
+                "sign_in_path": reverse("accounts:login"),
+                "reset_path": reverse("accounts:password-reset"),
+            },
+        )
+        return None
     user = User.objects.create_user(email=email, password=password, full_name=full_name.strip())
     registration = ResidentRegistration.objects.create(
         user=user,
@@ -63,7 +129,7 @@ def resident_register(
         to=[user.email],
         subject="We have your registration",
         template="accounts/email/registration_received.txt",
-        context={"registration": registration},
+        context={"registration": registration, "sign_in_path": registration_sign_in_path(user)},
     )
     return registration
 
@@ -84,9 +150,9 @@ def registration_decide(
 ) -> RegistrationDecision:
     """Verify or reject a registration and tell the person by email."""
     if outcome not in RegistrationOutcome.values:
-        raise ValidationError({"outcome": "Choose verify or reject."})
+        raise ValidationError({"outcome": "Select whether to verify or reject this person"})
     if outcome == RegistrationOutcome.REJECTED and not reason.strip():
-        raise ValidationError({"reason": "Give a reason, so the person knows what to do next."})
+        raise ValidationError({"reason": REJECTION_REASON})
     if registration_status(registration) != "pending":
         raise ValidationError("This registration has already been decided.")
     user = registration.user
@@ -128,7 +194,7 @@ def _check_inviter_may_grant(*, invited_by: User, role: str, landlord: Landlord 
         if role in COUNCIL_ROLES and landlord is not None:
             raise ValidationError("Council roles do not belong to a landlord.")
         if role in LANDLORD_STAFF_ROLES and landlord is None:
-            raise ValidationError({"landlord": "Choose the landlord this person will work for."})
+            raise ValidationError({"landlord": "Select the landlord this person will work for"})
         return
     if membership.role == Role.LANDLORD_ADMIN:
         if (
@@ -231,14 +297,46 @@ def invitation_withdraw(*, invitation: StaffInvitation) -> StaffInvitation:
     return invitation
 
 
+ADMIN_ROLES = frozenset({Role.COUNCIL_ADMIN, Role.LANDLORD_ADMIN})
+
+
+def _organisation_keeps_an_admin(*, membership: Membership) -> None:
+    """Refuse to take away the last admin role of the council or of a landlord.
+
+    Every admin of the organisation is locked first, so two admins removing each other at the
+    same moment cannot both succeed: the second waits and then sees that only one is left.
+    """
+    if membership.role not in ADMIN_ROLES:
+        return
+    admins = set(
+        Membership.objects.select_for_update()
+        .filter(role=membership.role)
+        .filter(
+            Q(landlord_id=membership.landlord_id)
+            if membership.landlord_id
+            else Q(landlord__isnull=True)
+        )
+        .values_list("pk", flat=True)
+    )
+    if admins - {membership.pk}:
+        return
+    organisation = membership.landlord.name if membership.landlord else "The council"
+    raise ValidationError(
+        f"{organisation} must keep at least one admin. Make someone else an admin first."
+    )
+
+
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, changed_by: User) -> Membership:
     """Move a member of staff between admin and officer within the same organisation."""
     allowed = COUNCIL_ROLES if membership.is_council else LANDLORD_STAFF_ROLES
     if membership.role == Role.RESIDENT or role not in allowed:
-        raise ValidationError({"role": "Choose a role within the same organisation."})
+        raise ValidationError({"role": "Select a role within the same organisation."})
     if membership.user_id == changed_by.pk:
-        raise ValidationError("You cannot change your own role; ask another admin.")
+        raise ValidationError("You cannot change your own role. Ask another admin to do it.")
+    if role == membership.role:
+        return membership
+    _organisation_keeps_an_admin(membership=membership)
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     user = membership.user
@@ -251,7 +349,8 @@ def membership_change_role(*, membership: Membership, role: str, changed_by: Use
 def membership_remove(*, membership: Membership, removed_by: User) -> None:
     """Take a person's role away. Their account stays, with public access only."""
     if membership.user_id == removed_by.pk:
-        raise ValidationError("You cannot remove yourself; ask another admin.")
+        raise ValidationError("You cannot remove your own role. Ask another admin to do it.")
+    _organisation_keeps_an_admin(membership=membership)
     user = membership.user
     membership.delete()
     if user.is_staff and not user.is_superuser:
@@ -278,6 +377,8 @@ def membership_grant(
         landlord.pk if landlord else None,
         resident_tenure,
     ):
+        if (membership.role, membership.landlord_id) != (role, landlord.pk if landlord else None):
+            _organisation_keeps_an_admin(membership=membership)
         membership.role, membership.landlord = role, landlord
         membership.resident_tenure = resident_tenure
         membership.save()
@@ -286,3 +387,20 @@ def membership_grant(
         user.is_staff = wants_admin
         user.save(update_fields=["is_staff"])
     return membership
+
+
+@transaction.atomic
+def attempt_record(
+    *, action: str, keys: list[str], at: datetime.datetime, forget_before: datetime.datetime
+) -> None:
+    """Count one attempt under each key, and forget attempts no limit looks back to."""
+    AccessAttempt.objects.filter(at__lt=forget_before).delete()
+    AccessAttempt.objects.bulk_create(
+        [AccessAttempt(action=action, key=key, at=at) for key in keys]
+    )
+
+
+@transaction.atomic
+def attempts_clear(*, action: str, key: str) -> None:
+    """Forget the attempts counted under one key (a successful sign-in or password reset)."""
+    AccessAttempt.objects.filter(action=action, key=key).delete()

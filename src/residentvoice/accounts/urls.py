@@ -9,6 +9,11 @@ urlpatterns = [
     path("account/sign-in/", views.SignInView.as_view(), name="login"),
     path("account/sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/register/", views.register, name="register"),
+    path(
+        "account/register/sign-in/<uidb64>/<token>/",
+        views.registration_sign_in,
+        name="registration-sign-in",
+    ),
     path("account/password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "account/password-reset/sent/",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError
 from django_typer.management import TyperCommand, command, initialize
 
@@ -40,10 +41,13 @@ class Command(TyperCommand):
             target = Landlord.objects.filter(slug=landlord).first()
             if target is None:
                 raise CommandError("Give --landlord with the slug of an existing landlord.")
-        membership_grant(
-            user=user,
-            role=Role(role),
-            landlord=target,
-            resident_tenure="tenant" if role == Role.RESIDENT else "",
-        )
+        try:
+            membership_grant(
+                user=user,
+                role=Role(role),
+                landlord=target,
+                resident_tenure="tenant" if role == Role.RESIDENT else "",
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(f"{user.email} is now {Role(role).label.lower()}.")

@@ -4,7 +4,6 @@ cut-off or corrupted image is refused. Runs in the child process (see `isolation
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 from residentvoice.core.file_problems import Problem
@@ -26,34 +25,27 @@ def inspect_image(source: Path | str | bytes, *, limits: FileLimits) -> tuple[st
     """A job for the child process: the image's format and size, or a refusal."""
     from PIL import Image
 
-    # Pillow warns above its limit and refuses above twice it; both are refusals here.
-    Image.MAX_IMAGE_PIXELS = limits.image_pixels
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with open_source(source) as stream:
-                with Image.open(stream) as image:  # reads the header only
-                    width, height = image.size
-                    if width * height > limits.image_pixels:
-                        raise FileRefusedError(
-                            [Problem("", None, None, too_large_reason(width, height, limits))]
-                        )
-                    fmt = image.format or ""
-                    image.verify()
-                stream.seek(0)
-                with Image.open(stream) as image:
-                    image.draft(None, (max(1, width // 8), max(1, height // 8)))
-                    image.load()
-        except FileRefusedError:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise FileRefusedError(
-                [Problem("", None, None, f"The image is too large to check ({error}).")]
-            ) from error
-        except MemoryError:
-            raise
-        except Exception as error:
-            # Pillow's decoders raise many kinds of error on bad data (OSError, SyntaxError,
-            # struct.error, zlib.error and more): every one means the image cannot be opened.
-            raise FileRefusedError([Problem("", None, None, DAMAGED)]) from error
+    # The check below, on the size the header declares, replaces Pillow's own (which says
+    # nothing of the dimensions); the child's memory limit stands behind both.
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with open_source(source) as stream:
+            with Image.open(stream) as image:  # reads the header only
+                width, height = image.size
+                if width * height > limits.image_pixels:
+                    raise FileRefusedError(
+                        [Problem("", None, None, too_large_reason(width, height, limits))]
+                    )
+                fmt = image.format or ""
+                image.verify()
+            stream.seek(0)
+            with Image.open(stream) as image:
+                image.draft(None, (max(1, width // 8), max(1, height // 8)))
+                image.load()
+    except (FileRefusedError, MemoryError):
+        raise
+    except Exception as error:
+        # Pillow's decoders raise many kinds of error on bad data (OSError, SyntaxError,
+        # struct.error, zlib.error and more): every one means the image cannot be opened.
+        raise FileRefusedError([Problem("", None, None, DAMAGED)]) from error
     return fmt, width, height

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 JOB_PACKAGE = "residentvoice.core.files."
+CHILD_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR")
 # What the parent accepts back besides plain values: readers return dates and times.
 RESULT_CLASSES = {
     ("datetime", "date"),
@@ -73,7 +74,8 @@ def run_isolated(job: Callable[..., T], *args: Any, limits: FileLimits = LIMITS)
         raise ValueError(f"{job.__module__}.{job.__qualname__} is not a file job")
     payload = pickle.dumps((job.__module__, job.__qualname__, args, limits), protocol=5)
     environment = {
-        **os.environ,
+        # Only what Python needs: the child reads hostile files, so it is given no secrets.
+        **{name: os.environ[name] for name in CHILD_ENVIRONMENT if name in os.environ},
         # The child imports exactly what this process imports, however it was started.
         "PYTHONPATH": os.pathsep.join(path for path in sys.path if path),
         "RUST_BACKTRACE": "0",
@@ -94,16 +96,25 @@ def run_isolated(job: Callable[..., T], *args: Any, limits: FileLimits = LIMITS)
         raise UnsafeFileError(
             [Problem("", None, None, unsafe_reason(limits, timed_out=True))]
         ) from None
-    if child.returncode != 0:
-        timed_out = child.returncode == -signal.SIGXCPU
-        logger.warning(
-            "A file job stopped with %s: %s %s",
+    try:
+        if child.returncode != 0:
+            raise ChildProcessError(child.returncode)
+        outcome, value = _ResultUnpickler(io.BytesIO(output)).load()
+    except Exception as error:
+        # Killed by a signal: the file made the reader abort, or ran out of memory or processor
+        # time. Anything else is this code's fault, not the file's, and is logged as an error.
+        killed = child.returncode < 0
+        (logger.warning if killed else logger.error)(
+            "A file job stopped (%s, exit %s): %s %s",
+            error,
             child.returncode,
             job.__qualname__,
             errors.decode(errors="replace")[-500:],
         )
-        raise UnsafeFileError([Problem("", None, None, unsafe_reason(limits, timed_out=timed_out))])
-    outcome, value = _ResultUnpickler(io.BytesIO(output)).load()
+        timed_out = child.returncode == -signal.SIGXCPU
+        raise UnsafeFileError(
+            [Problem("", None, None, unsafe_reason(limits, timed_out=timed_out))]
+        ) from None
     if outcome == "ok":
         return value
     if outcome == "refused":

@@ -34,6 +34,8 @@ CHUNK = 1 * MB
 SMALL_PART_BYTES = 10 * MB
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UNREADABLE = "not a spreadsheet we can read"
+# The most any spreadsheet program holds: a cell past these is named by numbers.
+SPREADSHEET_ROWS, SPREADSHEET_COLUMNS = 1_048_576, 16_384
 
 # Start tags in a sheet's XML, whatever namespace prefix the writer chose.
 _XLSX_TAGS = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])([^>]*)>")
@@ -99,20 +101,18 @@ def read_tabular_file(
             head, size = stream.read(8), path.stat().st_size
     if as_csv and size <= limits.csv_in_process_bytes:
         # Python's own CSV reader on a small file: nothing native to crash, little memory.
-        sheets = read_in_child(source, name, True, first_sheet_only, limits=limits)
+        sheets = read_sheets(source, name, True, first_sheet_only, limits=limits)
     elif not as_csv and not head.startswith((b"PK", OLE_SIGNATURE)):
         raise _not_a_spreadsheet()
     else:
         sheets = run_isolated(
-            read_in_child, source, name, bool(as_csv), first_sheet_only, limits=limits
+            read_sheets, source, name, bool(as_csv), first_sheet_only, limits=limits
         )
     return TabularFile([Sheet(*sheet) for sheet in sheets])
 
 
 def column_letters(number: int) -> str:
-    """1 → A, 16384 → XFD; past what any spreadsheet holds, the number itself."""
-    if number > 16_384:
-        return f"number {number:,}"
+    """1 → A, 16384 → XFD."""
     letters = ""
     while number > 0:
         number, rest = divmod(number - 1, 26)
@@ -134,7 +134,7 @@ def _row_number(digits: bytes | str) -> int:
 
 
 def _cell_name(rows: int, columns: int) -> str:
-    if rows <= 1_048_576 and columns <= 16_384:
+    if rows <= SPREADSHEET_ROWS and columns <= SPREADSHEET_COLUMNS:
         return f"cell {column_letters(columns)}{rows}"
     return f"row {rows:,}, column {columns:,}"
 
@@ -169,10 +169,11 @@ def _beyond(rows: int, columns: int, limits: FileLimits) -> bool:
 # --- the child's side --------------------------------------------------------------------------
 
 
-def read_in_child(
+def read_sheets(
     source: str | bytes, name: str, as_csv: bool, first_sheet_only: bool, *, limits: FileLimits
 ) -> list[tuple[str, list[list[Any]], str]]:
-    """A job for the child process: (name, rows, error) for each sheet read."""
+    """The reading itself, a job for the child process (or this one, for a small CSV file):
+    (name, rows, error) for each sheet read."""
     with open_source(source) as stream:
         data = stream.read()
     if as_csv:
@@ -400,10 +401,18 @@ def _xlsx_extent(
 def _xlsx_extents(
     archive: zipfile.ZipFile, first_sheet_only: bool, limits: FileLimits
 ) -> list[tuple[str, int, Problem | None]]:
-    """(sheet, cells from A1 to its last cell, problem or None) for each sheet to be read."""
+    """(sheet, cells from A1 to its last cell, problem or None) for each sheet to be read, and
+    for any sheet part the workbook does not list (named by its part), in case a reader finds
+    its sheets otherwise than the workbook's links say."""
     parts = _xlsx_sheet_parts(archive)
+    listed = {part for _, part in parts}
+    unlisted = [
+        (part, part)
+        for part in archive.namelist()
+        if part.startswith("xl/worksheets/") and part.endswith(".xml") and part not in listed
+    ]
     found: list[tuple[str, int, Problem | None]] = []
-    for sheet, part in parts[:1] if first_sheet_only else parts:
+    for sheet, part in (parts[:1] if first_sheet_only else parts) + unlisted:
         try:
             stream = archive.open(part)
         except (KeyError, *UNREADABLE_ZIP):

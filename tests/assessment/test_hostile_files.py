@@ -4,6 +4,8 @@ last cell a spreadsheet has). Each is refused with a clear message, or stored as
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -52,7 +54,7 @@ def test_a_pdf_named_as_a_web_page_is_stored_and_served_as_a_pdf(client, item, l
         file=SimpleUploadedFile("minutes.html", pdf_html_polyglot(), "text/html"),
     )
     assert evidence.content_type == "application/pdf"
-    assert evidence.file.name.endswith("/minutes.pdf")
+    assert re.search(r"/minutes(_\w+)?\.pdf$", evidence.file.name)  # storage may add a suffix
     client.force_login(people["landlord_officer"])
     response = client.get(
         reverse(
@@ -62,7 +64,9 @@ def test_a_pdf_named_as_a_web_page_is_stored_and_served_as_a_pdf(client, item, l
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="minutes.pdf"'
+    assert re.fullmatch(
+        r'attachment; filename="minutes(_\w+)?\.pdf"', response["Content-Disposition"]
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
 
 

@@ -4,6 +4,8 @@ served back as a PDF, as a download, never as a page the browser would run."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -73,7 +75,7 @@ def test_a_consultation_document_named_as_a_web_page_is_served_as_a_pdf(
     document = _add_consultation_document(
         consultation, SimpleUploadedFile("plan.html", pdf_html_polyglot(), "text/html")
     )
-    assert document.file.name.endswith("/plan.pdf")
+    assert re.search(r"/plan(_\w+)?\.pdf$", document.file.name)  # storage may add a suffix
     client.force_login(people["resident"])
     response = client.get(
         reverse(
@@ -83,7 +85,7 @@ def test_a_consultation_document_named_as_a_web_page_is_served_as_a_pdf(
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="plan.pdf"'
+    assert re.fullmatch(r'attachment; filename="plan(_\w+)?\.pdf"', response["Content-Disposition"])
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
@@ -99,6 +101,8 @@ def test_a_panel_document_named_as_a_web_page_is_served_as_a_pdf(client, panel, 
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="minutes.pdf"'
+    assert re.fullmatch(
+        r'attachment; filename="minutes(_\w+)?\.pdf"', response["Content-Disposition"]
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert POLYGLOT_SCRIPT in b"".join(response.streaming_content)  # the file itself, untouched

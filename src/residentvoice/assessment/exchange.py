@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from residentvoice.charter.models import RatingOption
 from residentvoice.core.file_problems import FileProblemsError, Problem
+from residentvoice.core.files.tabular import read_tabular_file
 from residentvoice.core.spreadsheets import csv_row, xlsx_row, xlsx_set
 
 from . import services
@@ -416,26 +417,19 @@ def self_assessment_read(data: bytes) -> ReadSheet:
     if problems:
         raise SheetError(problems)
     try:
-        book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SheetError(
-            [Problem("", None, "", f"The workbook is damaged and cannot be read ({error}).")]
-        ) from error
-    try:
-        return _read_book(book)
-    except SheetError:
-        raise
-    except Exception as error:  # a damaged part shows only when it is read
-        raise SheetError(
-            [Problem("", None, "", f"The workbook is damaged and cannot be read ({error}).")]
-        ) from error
-    finally:
-        book.close()
+        book = read_tabular_file(data, as_csv=False)
+    except FileProblemsError as error:  # unreadable, too large, or not safe to read
+        raise SheetError(error.problems) from error
+    for sheet in book.sheets:
+        if sheet.name in (IDENTITY_SHEET, SHEET) and sheet.error:
+            reason = f"The workbook is damaged and cannot be read ({sheet.error})."
+            raise SheetError([Problem("", None, "", reason)])
+    return _read_book({sheet.name: sheet.rows for sheet in book.sheets})
 
 
-def _read_book(book: Any) -> ReadSheet:
-    if IDENTITY_SHEET not in book.sheetnames or SHEET not in book.sheetnames:
-        missing = IDENTITY_SHEET if IDENTITY_SHEET not in book.sheetnames else SHEET
+def _read_book(book: dict[str, list[list[Any]]]) -> ReadSheet:
+    if IDENTITY_SHEET not in book or SHEET not in book:
+        missing = IDENTITY_SHEET if IDENTITY_SHEET not in book else SHEET
         raise SheetError(
             [
                 Problem(
@@ -448,11 +442,10 @@ def _read_book(book: Any) -> ReadSheet:
                 )
             ]
         )
-    identity = book[IDENTITY_SHEET]
     facts: dict[str, Any] = {}
     versions: dict[int, int] = {}
     in_versions = False
-    for values in identity.iter_rows(min_row=1, max_row=MAX_ROWS, max_col=2, values_only=True):
+    for values in book[IDENTITY_SHEET][:MAX_ROWS]:
         key, value = (*values, None, None)[:2]
         if key == "commitment":
             in_versions = True
@@ -486,9 +479,9 @@ def _read_book(book: Any) -> ReadSheet:
     )
 
 
-def _read_rows(sheet: Worksheet) -> tuple[list[SheetRow], list[Problem]]:
+def _read_rows(sheet: list[list[Any]]) -> tuple[list[SheetRow], list[Problem]]:
     problems: list[Problem] = []
-    header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    header = sheet[0] if sheet else []
     by_heading = {_squash(_text(value)): index for index, value in enumerate(header) if value}
     position: dict[str, int] = {}
     for key, heading in COLUMNS:
@@ -504,9 +497,9 @@ def _read_rows(sheet: Worksheet) -> tuple[list[SheetRow], list[Problem]]:
         raise SheetError(problems)
     letters = {key: get_column_letter(index + 1) for key, index in position.items()}
     rows: list[SheetRow] = []
-    # Only rows the file holds are read (a read-only workbook streams them), so a sheet
-    # formatted down to its last row costs no more than its size allows.
-    for row_number, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    # The reader has already refused a sheet reaching further than its limits (see
+    # core/files/tabular.py), so every row here is one the file holds.
+    for row_number, values in enumerate(sheet[1:], start=2):
 
         def cell(key: str, values: Sequence[Any] = values) -> Any:
             index = position[key]

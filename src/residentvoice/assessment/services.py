@@ -8,23 +8,18 @@ refused with `StaleItemError`, which holds the newer version to show, so nothing
 from __future__ import annotations
 
 import datetime
-import lzma
-import warnings
-import zipfile
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
-import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image
 from simple_history.utils import bulk_create_with_history
 
 from residentvoice.charter.models import Charter, RatingOption
+from residentvoice.core.files.uploads import DOCUMENTS, upload_check
 from residentvoice.organisations.models import Landlord
 
 from .models import (
@@ -52,26 +47,6 @@ from .models import (
     StageMove,
     reporting_year_bounds,
 )
-
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-
-# What an evidence file may be, judged from its content: (MIME type, what people call it).
-EVIDENCE_TYPES: dict[str, str] = {
-    "application/pdf": "PDF",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel workbook",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
-    "application/msword": "Word document",
-    "application/vnd.ms-excel": "Excel workbook",
-    "application/vnd.ms-powerpoint": "PowerPoint",
-    "application/vnd.oasis.opendocument.text": "OpenDocument text",
-    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument spreadsheet",
-    "application/vnd.oasis.opendocument.presentation": "OpenDocument presentation",
-    "image/jpeg": "JPEG image",
-    "image/png": "PNG image",
-    "image/gif": "GIF image",
-    "image/webp": "WebP image",
-}
 
 
 class StageError(ValidationError):
@@ -431,119 +406,6 @@ def participation_submit(*, participation: Participation, by: Any) -> Participat
 # Evidence and improvement actions
 
 
-def _detect_type(upload: UploadedFile) -> str:
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else ""
-    if mime == "application/zip":
-        mime = _office_zip_type(upload) or mime
-    if mime not in EVIDENCE_TYPES:
-        allowed = ", ".join(sorted(set(EVIDENCE_TYPES.values())))
-        found = f" (it looks like {mime})" if mime else ""
-        raise ValidationError(
-            {"file": f"The file must be one of: {allowed}{found}. Its name does not decide this."}
-        )
-    if mime.startswith("application/vnd.openxmlformats") or "opendocument" in mime:
-        _check_zip(upload)
-    return mime
-
-
-# What reading a damaged or unreadable archive can raise: a broken structure (BadZipFile), a
-# corrupted compressed stream (zlib.error, lzma.LZMAError, or OSError and EOFError from bzip2 and
-# cut-off streams), a compression method Python cannot read (NotImplementedError) and a
-# password-protected member (RuntimeError). Each means the same to the person uploading: the
-# file cannot be opened.
-UNREADABLE_ZIP = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    lzma.LZMAError,
-    NotImplementedError,
-    RuntimeError,
-    OSError,
-    EOFError,
-    ValueError,
-)
-DAMAGED = (
-    "The file is damaged and cannot be opened. Check that it opens on your computer, then upload "
-    "it again."
-)
-
-
-def _office_zip_type(upload: UploadedFile) -> str:
-    """Tell Office Open XML apart from a plain zip by the parts it holds. A zip that cannot
-    even be listed is damaged, whatever it was meant to be."""
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except UNREADABLE_ZIP as error:
-        raise ValidationError({"file": DAMAGED}) from error
-    finally:
-        upload.seek(0)
-    for folder, mime in (
-        ("word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ("xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ("ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-    ):
-        if any(name.startswith(folder) for name in names):
-            return mime
-    return ""
-
-
-def _check_zip(upload: UploadedFile) -> None:
-    """Read every part of an Office or OpenDocument file, so a damaged one is refused now rather
-    than found by the reviewer who cannot open it."""
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            broken = archive.testzip()
-    except UNREADABLE_ZIP:
-        broken = "the archive"
-    finally:
-        upload.seek(0)
-    if broken:
-        raise ValidationError({"file": DAMAGED})
-
-
-def _check_image(upload: UploadedFile) -> None:
-    """Decode the whole image, so a cut-off or corrupted one is refused.
-
-    JPEGs are decoded at an eighth of their size (which still reads every byte), keeping the
-    memory a large photograph needs small. An image over Pillow's size limit is refused rather
-    than decoded, as it could exhaust the server's memory.
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                image.verify()
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.draft(None, (max(1, image.width // 8), max(1, image.height // 8)))
-                image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValidationError(
-            {
-                "file": "The image is too large to check (over "
-                f"{(Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million pixels): make it smaller."
-            }
-        ) from error
-    except Exception as error:
-        # Pillow's decoders raise many kinds of error on bad data (OSError, SyntaxError,
-        # struct.error, zlib.error and more): every one means the image cannot be opened.
-        raise ValidationError({"file": DAMAGED}) from error
-    finally:
-        upload.seek(0)
-
-
-def _check_pdf(upload: UploadedFile) -> None:
-    upload.seek(max(0, upload.size - 2048) if upload.size else 0)
-    tail = upload.read()
-    upload.seek(0)
-    if b"%%EOF" not in tail:
-        raise ValidationError({"file": "The PDF is damaged or incomplete and cannot be opened."})
-
-
 def evidence_add(
     *,
     item: AssessmentItem,
@@ -575,20 +437,7 @@ def evidence_add(
         errors["file"] = "Upload a file or give a web address (one, not both)."
     if errors:
         raise ValidationError(errors)
-    mime, size = "", None
-    if file:
-        if file.size is not None and file.size > MAX_EVIDENCE_BYTES:
-            raise ValidationError(
-                {"file": f"The file is {file.size / 1048576:.1f} MB; the most allowed is 20 MB."}
-            )
-        if not file.size:
-            raise ValidationError({"file": "The file is empty."})
-        mime = _detect_type(file)
-        if mime == "application/pdf":
-            _check_pdf(file)
-        elif mime.startswith("image/"):
-            _check_image(file)
-        size = file.size
+    checked = upload_check(file, policy=DOCUMENTS) if file else None
     with transaction.atomic():
         evidence = Evidence(
             item=item,
@@ -600,11 +449,13 @@ def evidence_add(
             is_public=is_public,
             for_reply=for_reply,
             added_by=by,
-            content_type=mime,
-            size=size,
+            content_type=checked.content_type if checked else "",
+            size=checked.size if checked else None,
         )
-        if file:
-            evidence.file.save(file.name or "evidence", file, save=False)
+        if file and checked:
+            # Named by what it is, not by what it was called: a PDF named page.html is stored
+            # and served as a PDF.
+            evidence.file.save(checked.stored_name(file.name or "evidence"), file, save=False)
         evidence.save()
         if not for_reply:
             item.evidence_requests.filter(answered_at__isnull=True).update(

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from python_calamine import CalamineWorkbook
 
+from residentvoice.core.files.tabular import read_tabular_file
 from residentvoice.organisations.models import Landlord
 from residentvoice.tsm.models import TsmRelease
 from residentvoice.tsm.services import (
@@ -126,14 +126,14 @@ def _kept_columns(role: SheetRole, headers: list[str]) -> tuple[list[int], set[i
 
 def extract_write(*, source: Path, target: Path) -> Path:
     """Write the demonstration extract from the regulator's full workbook (see the docstring)."""
-    full = CalamineWorkbook.from_path(str(source))
+    full = read_tabular_file(source, as_csv=False)
     texts: list[str] = []
     extract = Workbook()
     intro = extract.active
     assert intro is not None
     intro.title = "Introduction"
-    for name in full.sheet_names:
-        rows: list[list[Any]] = full.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    for read in full.sheets:
+        name, rows = read.name, read.rows
         texts.extend(clean_text(c) for row in rows[:20] for c in row[:2] if isinstance(c, str))
         role = role_from_name(name)
         header_row = find_header_row(rows)

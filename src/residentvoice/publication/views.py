@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -28,6 +28,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from residentvoice.assessment.models import AssessmentCycle, Stage
+from residentvoice.core.files.uploads import upload_response
 from residentvoice.core.forms import form_errors_from
 from residentvoice.core.permissions import permission_required
 
@@ -422,14 +423,12 @@ def evidence_file(request: HttpRequest, year: str, evidence_id: int) -> HttpResp
     published = publication.files.filter(evidence_id=evidence_id).first()
     if published is None or not default_storage.exists(published.path):
         raise Http404("No public evidence with that number in these results")
-    response = FileResponse(
+    return upload_response(
         default_storage.open(published.path, "rb"),
-        as_attachment=True,
-        filename=PurePosixPath(published.filename).name,
         content_type=published.content_type,
+        filename=PurePosixPath(published.filename).name,
+        private=False,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,9 +3,7 @@ responses for the measures engine; every problem is reported with its row, colum
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import math
 import re
 from collections.abc import Sequence
@@ -13,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from residentvoice.core.file_problems import FileProblemsError
+from residentvoice.core.files.tabular import read_tabular_file
 
 from .measures import PERCEPTION_CODES, Answer, Population, SurveyResponse
 from .workbook import Problem, WorkbookError, clean_text, column_letter
@@ -71,26 +70,21 @@ class SurveyFile:
 
 
 def _rows_from(path: Path) -> tuple[str, list[list[Any]]]:
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-        workbook = CalamineWorkbook.from_path(str(path))
-        name = workbook.sheet_names[0]
-        return name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    text = path.read_bytes().decode("utf-8-sig")
-    return path.name, [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+    spreadsheet = path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods")
+    sheet = read_tabular_file(path, as_csv=not spreadsheet, first_sheet_only=True).sheets[0]
+    if sheet.error:
+        raise FileProblemsError(
+            [Problem(sheet.name, None, None, f"not a readable spreadsheet ({sheet.error})")]
+        )
+    return sheet.name, sheet.rows
 
 
 def read_rows(path: Path, error: type[WorkbookError]) -> tuple[str, list[list[Any]]]:
     """The first sheet of a spreadsheet, or the rows of a CSV file; `error` when unreadable."""
     try:
         sheet, rows = _rows_from(path)
-    except (UnicodeDecodeError, csv.Error) as problem:
-        raise error(
-            [Problem(path.name, None, None, f"not a readable CSV file ({problem})")]
-        ) from problem
-    except Exception as problem:  # calamine raises several unrelated types for unreadable files
-        raise error(
-            [Problem(path.name, None, None, f"not a readable spreadsheet ({problem})")]
-        ) from problem
+    except FileProblemsError as problem:  # unreadable, too large, or not safe to read
+        raise error(problem.problems) from problem
     if not rows or not any(clean_text(value) for value in rows[0]):
         raise error([Problem(sheet, None, None, "the file is empty or has no header row")])
     return sheet, rows

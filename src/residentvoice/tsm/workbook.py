@@ -13,9 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
-
 from residentvoice.core.file_problems import FileProblemsError, Problem
+from residentvoice.core.files.tabular import read_tabular_file
 
 from .measures import FILTERED_CODES, FIVE_ANSWERS, MEASURES, Answer, Kind, Population
 
@@ -484,26 +483,22 @@ def read_release(
     """Read a whole release or raise WorkbookError listing every problem found."""
     problems: list[Problem] = []
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises several unrelated types for unreadable files
-        raise WorkbookError(
-            [Problem("", None, None, f"not a spreadsheet we can read ({error})")]
-        ) from error
+        workbook = read_tabular_file(path, as_csv=False)
+    except FileProblemsError as error:  # unreadable, too large, or not safe to read
+        raise WorkbookError(error.problems) from error
 
     texts: list[str] = []
     sheets: dict[SheetRole, _Sheet] = {}
     unreadable: set[SheetRole] = set()
-    for name in workbook.sheet_names:
-        try:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as error:  # a damaged sheet (cut-short XML and the like) in any form
-            detail = f"{type(error).__name__}: {error}".strip(": ")
+    for read in workbook.sheets:
+        name, rows = read.name, read.rows
+        if read.error:  # a damaged sheet (cut-short XML and the like) in any form
             problems.append(
                 Problem(
                     name,
                     None,
                     None,
-                    f"this sheet cannot be read; the file may be damaged ({detail})",
+                    f"this sheet cannot be read; the file may be damaged ({read.error})",
                 )
             )
             if (role := role_from_name(name)) is not None:

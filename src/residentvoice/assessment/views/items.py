@@ -10,11 +10,12 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from residentvoice.core.files.uploads import upload_response
 from residentvoice.core.forms import form_errors_from
 from residentvoice.core.permissions import permission_required
 
@@ -481,13 +482,7 @@ def evidence_file(request: HttpRequest, year: str, slug: str, number: int, pk: i
         raise Http404("There is no such evidence")  # residents see public evidence only
     if not evidence.file:
         raise Http404("That evidence is a link, not a file")
-    response: Any = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=(evidence.file.name or "evidence").rsplit("/", 1)[-1],
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    return response
+    return upload_response(evidence.file, content_type=evidence.content_type)
 
 
 @require_POST

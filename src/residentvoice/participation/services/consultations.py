@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import filetype
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from residentvoice.core.files.uploads import DOCUMENTS, upload_check
 from residentvoice.notifications.services import notification_send
 
 from ..models import (
@@ -47,8 +47,6 @@ from .register import register_entry_record
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "data" / "templates"
 FREE_TEXT_LIMIT = 5000
-DOCUMENT_TYPES = {"pdf", "docx", "odt", "png", "jpg", "xlsx", "ods"}
-DOCUMENT_LIMIT = 20 * 1024 * 1024
 
 EDITABLE_AFTER_PUBLISHING = frozenset({"title", "summary", "background", "closes_at"})
 
@@ -327,19 +325,6 @@ def question_move(*, question: Question, up: bool) -> None:
     Question.objects.bulk_update(siblings, ["position"])
 
 
-def _check_document(upload: UploadedFile) -> str:
-    if upload.size is not None and upload.size > DOCUMENT_LIMIT:
-        raise ValidationError({"file": "The file must be smaller than 20 MB."})
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.extension not in DOCUMENT_TYPES:
-        raise ValidationError(
-            {"file": "The file must be a PDF, Word or OpenDocument file, spreadsheet or image."}
-        )
-    return str(kind.extension)
-
-
 @transaction.atomic
 def consultation_document_add(
     *, consultation: Consultation, title: str, file: UploadedFile
@@ -352,10 +337,12 @@ def consultation_document_add(
         raise ValidationError("Documents are added before the consultation closes.")
     if not title.strip():
         raise ValidationError({"title": "Give the document a title."})
-    _check_document(file)
-    return ConsultationDocument.objects.create(
-        consultation=consultation, title=title.strip(), file=file
-    )
+    checked = upload_check(file, policy=DOCUMENTS)
+    document = ConsultationDocument(consultation=consultation, title=title.strip())
+    # Named by what it is, not by what it was called (see core/files/uploads.py).
+    document.file.save(checked.stored_name(file.name or "document"), file, save=False)
+    document.save()
+    return document
 
 
 @transaction.atomic

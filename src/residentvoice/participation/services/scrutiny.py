@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from residentvoice.core.files.uploads import DOCUMENTS, upload_check
 from residentvoice.notifications.services import notification_send
 
 from ..models import (
@@ -46,7 +47,6 @@ from ..models import (
 )
 from ..models.scrutiny import FINISHED_STATUSES
 from ..selectors.people import landlord_staff, resident_landlord_id, residents_of
-from .consultations import _check_document
 from .register import register_entry_record
 
 ANSWER_WEEKS = 8  # the usual time a landlord's board takes to answer a scrutiny report
@@ -243,17 +243,20 @@ def panel_document_add(
         errors["review"] = "That review belongs to another panel."
     if errors:
         raise ValidationError(errors)
-    if file is not None:
-        _check_document(file)
-    return PanelDocument.objects.create(
+    checked = upload_check(file, policy=DOCUMENTS) if file is not None else None
+    document = PanelDocument(
         panel=panel,
         review=review,
         kind=kind,
         title=title.strip(),
         notes=notes,
         uploaded_by=uploaded_by,
-        **({"file": file} if file is not None else {}),
     )
+    if file is not None and checked is not None:
+        # Named by what it is, not by what it was called (see core/files/uploads.py).
+        document.file.save(checked.stored_name(file.name or "document"), file, save=False)
+    document.save()
+    return document
 
 
 # Topics -----------------------------------------------------------------------------------------

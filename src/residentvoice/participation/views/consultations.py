@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from residentvoice.accounts.selectors import membership_of
+from residentvoice.core.files.uploads import upload_response
 from residentvoice.core.forms import form_errors_from
 from residentvoice.core.permissions import permission_required
 
@@ -33,7 +34,6 @@ from ..models import (
 from ..selectors import consultations as selectors
 from ..selectors.consultations import audience_includes
 from .access import visible_if
-from .files import file_download
 from .pages import form_page, posted_id
 
 
@@ -87,7 +87,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @visible_if("participation.view_consultation", _consultation)
 def consultation_document(request: HttpRequest, pk: int, document: int) -> HttpResponse:
     found = get_object_or_404(ConsultationDocument, pk=document, consultation_id=pk)
-    return file_download(found.file)
+    return upload_response(found.file)
 
 
 @permission_required("participation.answer_consultation", _consultation)

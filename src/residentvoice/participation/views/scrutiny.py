@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from residentvoice.accounts.selectors import membership_of
+from residentvoice.core.files.uploads import upload_response
 from residentvoice.core.permissions import permission_required
 
 from .. import forms, services
@@ -33,7 +34,6 @@ from ..models import (
 )
 from ..rules import review_moves_for
 from ..selectors import scrutiny as selectors
-from .files import file_download
 from .pages import attempt, form_page
 
 
@@ -349,7 +349,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
     if not document.file or request.GET.get("file") != "1":
         return render(request, "participation/document_notes.html", {"document": document})
-    return file_download(document.file)
+    return upload_response(document.file)
 
 
 # Topics -------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from residentvoice.core.forms import GovukForm, GovukModelForm
 
 from .measures import MEASURES, Population
 from .models import OwnSurvey
-from .selectors import PeerOptions
+from .selectors import PeerOptions, landlord_type_label
 
 # The real 2023-24 file is about 3 MB; anything far larger is not the regulator's workbook.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -200,7 +200,7 @@ class BenchmarkFilterForm(MeasureChoiceForm):
             "size_band": everyone + [(b, b) for b in options.size_bands],
             "region": everyone + [(r, r) for r in options.regions],
             "landlord_type": everyone
-            + [(t, LANDLORD_TYPES.get(t, t)) for t in options.landlord_types],
+            + [(t, landlord_type_label(t)) for t in options.landlord_types],
         }
         for name, listed in choices.items():
             field = self.fields[name]
@@ -208,8 +208,16 @@ class BenchmarkFilterForm(MeasureChoiceForm):
             field.choices = listed
 
 
-# The regulator's abbreviations for the kinds of landlord.
-LANDLORD_TYPES = {
-    "PRP": "Housing association (private registered provider)",
-    "LARP": "Council (local authority registered provider)",
-}
+class LandlordSearchForm(GovukForm):
+    """Find a landlord in a year's release by name or regulator code."""
+
+    q = forms.CharField(
+        label="Find a landlord",
+        help_text="Part of its name, for example Riverside, or its regulator code, like L4279.",
+        max_length=100,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].width_class = "govuk-input--width-20"  # type: ignore[attr-defined]

@@ -66,10 +66,26 @@ def year(request: HttpRequest, year: str) -> HttpResponse:
         {
             "release": release,
             "rows": rows,
+            "search_form": forms.LandlordSearchForm(),
             "headline_measures": [
                 (code, MEASURES[code].name) for code in selectors.HEADLINE_MEASURES
             ],
         },
+    )
+
+
+def landlord_search(request: HttpRequest, year: str) -> HttpResponse:
+    """Every landlord in England in a year's release, found by name or code (a GET form, so it
+    works without scripts and the address can be shared)."""
+    release = _release_or_404(year)
+    form = forms.LandlordSearchForm(request.GET or None)
+    search = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        search = selectors.tsm_landlord_search(release=release, query=form.cleaned_data["q"])
+    return render(
+        request,
+        "tsm/landlord_search.html",
+        {"release": release, "form": form, "search": search, "limit": selectors.SEARCH_LIMIT},
     )
 
 
@@ -164,7 +180,11 @@ def _benchmark_table(year: str, form: forms.BenchmarkFilterForm) -> selectors.Be
 def benchmarks(request: HttpRequest, year: str) -> HttpResponse:
     release = _release_or_404(year)
     form = _benchmark_form(request, release)
-    context: dict[str, Any] = {"release": release, "form": form}
+    context: dict[str, Any] = {
+        "release": release,
+        "form": form,
+        "search_form": forms.LandlordSearchForm(),
+    }
     if form.is_valid():
         table = _benchmark_table(year, form)
         definition = MEASURES[table.measure]

@@ -207,7 +207,9 @@ def test_the_real_file_imports_clean(real_release, db):
     # Only the combined sheet's unweighted TP01 column, which holds the word "Unweighted" where
     # its figures belong, is noted (docs/TSM.md); every other column is one the importer knows.
     [notice] = real_release.notices
-    assert "column DY" in notice and "'Unweighted'" in notice and "not as a figure" in notice
+    assert "column DY" in notice
+    assert "'Unweighted'" in notice
+    assert "not as a figure" in notice
     assert MeasureValue.objects.filter(release=real_release).count() == 12664
     # The questions about a measure (repair target timescales, complaint timescales) are kept
     # beside the measure as background: RHP's emergency repairs target, in hours.

@@ -392,11 +392,18 @@ def tally_responses(
     tallies: dict[TallyKey, CountTally] = {}
     respondents: dict[GroupKey, int] = {}
     for response in responses:
+        # Only questions asked of the respondent's group count (shared owners are not asked
+        # TP02–TP04), and someone who answered none of them is not part of the sample.
+        answered = {
+            code: answer
+            for code, answer in response.answers.items()
+            if answer is not None and response.population in MEASURES[code].populations
+        }
+        if not answered:
+            continue
         group = (response.population, response.collection_method)
         respondents[group] = respondents.get(group, 0) + 1
-        for code, answer in response.answers.items():
-            if answer is None:
-                continue
+        for code, answer in answered.items():
             if code in FILTERED_CODES and response.filters.get(code) is False:
                 # Only tenants who had a repair, complained or have communal areas count; with
                 # no filter answer, having answered the question is taken as having been asked.
@@ -438,7 +445,9 @@ def _measure_results(
     results = []
     for code in PERCEPTION_CODES:
         tally = tallies.get((population, method, code))
-        if tally is None:
+        if tally is None or population not in MEASURES[code].populations:
+            # Shared owners are not asked TP02–TP04: answers stored before the reader left
+            # them out count nowhere, overall or by method.
             continue
         results.append(
             MeasureResult(

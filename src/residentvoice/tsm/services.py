@@ -545,6 +545,34 @@ def _response_row(survey: OwnSurvey, response: SurveyResponse) -> OwnSurveyRespo
     return row
 
 
+class ReplacementNotConfirmedError(Exception):
+    """Loading the file would replace what is stored, and the person has not confirmed
+    replacing exactly that much. Nothing was changed."""
+
+    def __init__(self, *, stored: int, incoming: int, what: str, source_name: str) -> None:
+        self.stored, self.incoming, self.what, self.source_name = (
+            stored,
+            incoming,
+            what,
+            source_name,
+        )
+        super().__init__(
+            f"This file holds {incoming:,} {what}. Loading it replaces the {stored:,} {what} "
+            f"loaded from {source_name}: confirm that they should be replaced."
+        )
+
+
+def _check_replacement(
+    *, stored: int, confirmed: int | None, incoming: int, what: str, source_name: str
+) -> None:
+    """Stored data is only replaced when the person confirmed replacing that very amount (what
+    they were shown may have changed since)."""
+    if stored and confirmed != stored:
+        raise ReplacementNotConfirmedError(
+            stored=stored, incoming=incoming, what=what, source_name=source_name
+        )
+
+
 def survey_responses_import(
     *,
     path: str | Path,
@@ -554,11 +582,14 @@ def survey_responses_import(
     reporting_year: str = "",
     population_sizes: Mapping[str, int | None] | None = None,
     source_name: str | None = None,
+    replaces: int | None = None,
 ) -> OwnSurvey:
     """Load a survey file, all or nothing; raises responses.SurveyFileError naming each problem.
 
     With `survey`, its responses are replaced by the file's (the same file again changes
     nothing); population sizes given replace those recorded. Without, a new set is made.
+    Responses already stored are replaced only when `replaces` is how many there are (the
+    person confirmed replacing them); otherwise ReplacementNotConfirmedError says how many would go.
     """
     path = Path(path)
     sha256 = file_sha256(path)
@@ -585,6 +616,13 @@ def survey_responses_import(
         else:
             OwnSurvey.objects.select_for_update().filter(pk=survey.pk).first()
             survey.refresh_from_db()
+            _check_replacement(
+                stored=survey.responses.count(),
+                confirmed=replaces,
+                incoming=len(survey_file.responses),
+                what="responses",
+                source_name=survey.source_name,
+            )
             survey.responses.all().delete()
             if sizes:
                 survey.population_sizes = {**survey.population_sizes, **sizes}
@@ -598,10 +636,16 @@ def survey_responses_import(
 
 
 def management_figures_import(
-    *, survey: OwnSurvey, path: str | Path, source_name: str | None = None
+    *,
+    survey: OwnSurvey,
+    path: str | Path,
+    source_name: str | None = None,
+    replaces: int | None = None,
 ) -> OwnSurvey:
     """Load a landlord's management information figures, all or nothing, replacing any loaded
     before; the same file again changes nothing. Raises ManagementFileError naming each problem.
+    Figures already stored are replaced only when `replaces` is how many there are; otherwise
+    ReplacementNotConfirmedError says how many would go.
     """
     path = Path(path)
     sha256 = file_sha256(path)
@@ -612,6 +656,13 @@ def management_figures_import(
     with transaction.atomic():
         OwnSurvey.objects.select_for_update().filter(pk=survey.pk).first()
         survey.refresh_from_db()
+        _check_replacement(
+            stored=survey.management_figures.count(),
+            confirmed=replaces,
+            incoming=len(figures.figures),
+            what="figures",
+            source_name=survey.management_source_name,
+        )
         survey.management_figures.all().delete()
         OwnManagementFigure.objects.bulk_create(
             OwnManagementFigure(

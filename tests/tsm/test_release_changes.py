@@ -305,3 +305,57 @@ def test_a_formula_without_a_saved_result_is_a_problem_not_a_blank(trimmed_real_
     [problem] = error.value.problems
     assert (problem.sheet, problem.row, problem.column) == ("TSM24_Management_Info", *where["cell"])
     assert "formula whose result was not saved" in problem.reason
+
+
+def test_an_unrounded_margin_is_rounded_once_and_a_required_sample_up(
+    trimmed_real_workbook, tmp_path, client, db
+):
+    """A release that publishes the margin of error and the required sample unrounded (as
+    worked out from each landlord's population and sample): pages show the margin rounded once,
+    to one decimal place, and the required sample rounded up. Rounding the margin to two places
+    on import and to one on the page gave the wrong first decimal for 29 of the 413 surveys of
+    2023-24 (LH0884: 5.047 showed as 5.1); rounding the sample to the nearest whole number gave
+    one response too few for 203 of them."""
+    import math
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.urls import reverse
+
+    from residentvoice.tsm.measures import Z_95, margin_of_error, required_precision
+    from residentvoice.tsm.services import tsm_release_import
+
+    expected: dict[tuple[str, str], tuple[str, int]] = {}
+    twice_wrong = set()
+
+    def change(workbook):
+        for ending, population in (("LCRA_Perception", "LCRA"), ("LCHO_Perception", "LCHO")):
+            sheet = data_sheet(workbook, ending)
+            size = column_with(sheet, "population size")
+            achieved = column_with(sheet, "Total sample size achieved")
+            margin = column_with(sheet, "margin of error")
+            required = column_with(sheet, "Required minimum sample")
+            for code, row in landlord_rows(sheet).items():
+                homes = int(sheet.cell(row=row, column=size).value)
+                answered = sheet.cell(row=row, column=achieved).value
+                exact = margin_of_error(answered, homes)
+                precision = required_precision(homes)
+                n0 = Z_95**2 * 0.25 / precision**2
+                needed = n0 / (1 + n0 / homes)
+                sheet.cell(row=row, column=margin, value=exact)
+                sheet.cell(row=row, column=required, value=needed)
+                once = Decimal(repr(exact)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+                twice = Decimal(repr(exact)).quantize(Decimal("0.01"))
+                if twice.quantize(Decimal("0.1"), ROUND_HALF_UP) != once:
+                    twice_wrong.add((code, population))
+                expected[(code, population)] = (f"{once}", math.ceil(needed))
+
+    path = altered(trimmed_real_workbook, tmp_path / "unrounded.xlsx", change)
+    tsm_release_import(path=path)
+    # The copy holds surveys that two roundings got wrong: LH0884 and 37UB rent, L4172 shared.
+    assert {("LH0884", "LCRA"), ("37UB", "LCRA"), ("L4172", "LCHO")} <= twice_wrong
+    for code in sorted({code for code, _ in twice_wrong} | {"L4279"}):
+        page = client.get(reverse("tsm:landlord", args=["2023-24", code])).content.decode()
+        for (landlord, population), (margin, needed) in expected.items():
+            if landlord == code:
+                assert f"plus or minus {margin} percentage points" in page, (code, population)
+                assert f"(at least {needed:,} needed)" in page, (code, population)

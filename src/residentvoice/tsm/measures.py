@@ -7,7 +7,7 @@ import datetime
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 
@@ -502,6 +502,15 @@ def perception_results(
 ) -> list[PopulationResult]:
     """All perception measures per population, weighted and unweighted, with sample checks."""
     return population_results(*tally_responses(responses), population_sizes)
+
+
+def rounded_once(value: float | Decimal | None, places: int = 1) -> float | None:
+    """A figure rounded for people, once and half up, from its unrounded value (3.2451 → 3.2,
+    where rounding to 3.25 first would give 3.3)."""
+    if value is None:
+        return None
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def to_decimal(value: float | None, places: int = 10) -> Decimal | None:

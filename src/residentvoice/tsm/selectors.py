@@ -28,6 +28,7 @@ from .measures import (
     margin_of_error,
     population_results,
     required_sample,
+    rounded_once,
 )
 from .models import (
     ANSWER_NUMBERS,
@@ -180,7 +181,7 @@ def tsm_landlord_year(*, year: str, code: str) -> dict[str, Any] | None:
             "population_size": s.population_size,
             "required_sample": s.required_sample,
             "sample_size": s.achieved_sample,
-            "margin_of_error": _number(s.margin_of_error),
+            "margin_of_error": rounded_once(s.margin_of_error),
             "sample_or_census": s.sample_or_census,
             "predominant_method": s.predominant_method,
             "responses_by_method": s.responses_by_method,

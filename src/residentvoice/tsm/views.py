@@ -26,7 +26,7 @@ from residentvoice.core.permissions import permission_required
 
 from . import charts, downloads, forms, selectors, services
 from .management_figures import ManagementFileError
-from .measures import MEASURES, Population
+from .measures import MEASURES, Population, rounded_once
 from .models import OwnSurvey, RegulatorLandlord, TsmRelease
 from .responses import SurveyFileError
 from .workbook import WorkbookError
@@ -630,7 +630,8 @@ def published_csv(request: HttpRequest, year: str, slug: str) -> HttpResponse:
                         ""
                         if section.sample_met is None
                         else ("yes" if section.sample_met else "no"),
-                        _rounded(section.margin_of_error, 2),
+                        # Rounded once, as on the page: a reader rounding 3.25 again gets 3.3.
+                        rounded_once(section.margin_of_error),
                     ]
                 )
     return downloads.table_response(

@@ -47,6 +47,8 @@ def _public_pages(site: dict[str, Any]) -> list[str]:
         reverse("tsm:published", args=[YEAR, slug]),
         reverse("organisations:landlord-detail", args=[slug]),
         reverse("tsm:overview"),
+        reverse("tsm:landlord_search", args=[YEAR]) + "?q=test",
+        reverse("tsm:landlord_search", args=[YEAR]) + "?q=nobody",
     ]
 
 
@@ -118,12 +120,21 @@ def test_uploads_and_filters_work_without_javascript(browser, live_server, clien
         page.click("button:has-text('Show the comparison')")
     assert "measure=TP06" in page.url
     assert page.locator("figure img").count() == 1
+    # Finding a landlord by name: a plain GET form.
+    page.goto(live_server.url + reverse("tsm:year", args=[YEAR]))
+    page.fill("#id_q", "second housing")
+    with page.expect_navigation():
+        page.click("form[role=search] button")
+    assert "q=second+housing" in page.url
+    assert page.locator("a:has-text('Second Test Housing')").count() == 1
     sign_in(page, client, live_server, people["landlord_admin"])
     page.goto(live_server.url + reverse("tsm:own_management", args=[site["survey"].pk]))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "figures.csv"
         path.write_text("measure,numerator,denominator\nBS02,50,100\n")
         page.set_input_files("#id_figures", str(path))
+        # Two figures are loaded already: replacing them is confirmed first.
+        page.check("#id_replace")
         with page.expect_navigation():
             page.click("button:has-text('Load the file')")
     # The real browser sends the file (multipart form) and lands back on the results page.

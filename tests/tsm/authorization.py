@@ -91,6 +91,7 @@ MATRIX: dict[str, tuple[Any, str, dict[str, Any]]] = {
     "tsm:overview": (None, "get", EVERYONE_OK),
     "tsm:year": (with_figures, "get", EVERYONE_OK),
     "tsm:landlord": (landlord_with_figures, "get", EVERYONE_OK),
+    "tsm:landlord_search": (with_figures, "get", EVERYONE_OK),
     "tsm:import": (None, "get", only("council_admin")),
     "tsm:verify": (with_figures, "get", only("council_officer", "council_admin")),
     "tsm:benchmarks": (with_figures, "get", EVERYONE_OK),

@@ -104,3 +104,37 @@ def test_import_of_a_damaged_file_names_the_sheet(db, tmp_path):
     )
     with pytest.raises(CommandError, match=r"TSM44_LCRA_Perception.*cannot be read"):
         run("import", str(path))
+
+
+def test_import_counts_every_problem_and_writes_each_to_a_csv(db, tmp_path):
+    """More problems than are printed: the command says how many in all and --problems writes
+    every one, with sheet, row and column."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    landlords = [(f"L90{n:02d}", f"Test Homes {n}", [4, 3, 1, 1, 1]) for n in range(5)]
+    path = build_workbook(tmp_path / "many.xlsx", year_start=2044, landlords=landlords)
+    workbook = load_workbook(path)
+    for sheet in workbook.worksheets[1:3]:  # both perception sheets
+        for cell in sheet[3]:
+            if isinstance(cell.value, str) and cell.value.startswith("Proportion"):
+                # The first landlord's figure stays: a column of figures with stray words.
+                for row in (5, 6, 7):
+                    sheet.cell(row=row, column=cell.column, value="n/a")
+    workbook.save(path)
+    problems_file = tmp_path / "problems.csv"
+    with pytest.raises(CommandError) as error:
+        run("import", str(path))
+    assert "Nothing imported: 63 problems in all." in str(error.value)
+    assert "… and 13 more: add --problems FILE" in str(error.value)
+    assert str(error.value).count("is neither a number nor a marker") == 50
+    with pytest.raises(CommandError) as error:
+        run("import", str(path), "--problems", str(problems_file))
+    assert f"Every problem is listed in {problems_file}" in str(error.value)
+    with problems_file.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 63
+    assert {row["sheet"] for row in rows} == {"TSM45_LCRA_Perception", "TSM45_LCHO_Perception"}
+    assert all(row["row"] in {"5", "6", "7"} and row["column"] for row in rows)
+    assert "'n/a' is neither a number nor a marker" in rows[-1]["reason"]

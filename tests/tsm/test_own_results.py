@@ -20,6 +20,7 @@ from residentvoice.tsm.measures import Answer, Population, SurveyResponse, tally
 from residentvoice.tsm.models import OwnManagementFigure, OwnSurvey
 from residentvoice.tsm.selectors import own_results, own_results_tallies
 from residentvoice.tsm.services import (
+    ReplacementNotConfirmedError,
     management_figures_import,
     own_results_approach_update,
     own_results_publish,
@@ -145,7 +146,14 @@ def test_management_import_replaces_and_is_idempotent(db, tmp_path):
     assert set(survey.management_figures.values_list("id", flat=True)) == ids
     smaller = tmp_path / "mi2.csv"
     smaller.write_text("measure,numerator,denominator\nBS01,1,2\n")
-    management_figures_import(survey=survey, path=smaller)
+    # Replacing what is stored says how much goes, and needs that very amount confirmed.
+    for confirmed in (None, 8):
+        with pytest.raises(ReplacementNotConfirmedError) as refused:
+            management_figures_import(survey=survey, path=smaller, replaces=confirmed)
+        assert (refused.value.stored, refused.value.incoming) == (9, 1)
+        assert "replaces the 9 figures loaded from mi.csv" in str(refused.value)
+        assert survey.management_figures.count() == 9
+    management_figures_import(survey=survey, path=smaller, replaces=9)
     assert survey.management_figures.count() == 1
     assert OwnSurvey.objects.get(pk=survey.pk).management_source_name == "mi2.csv"
 

@@ -57,9 +57,9 @@ class BenchmarkFilters(Schema):
     year: str = Field(pattern=YEAR_PATTERN)
     measure: str = Field(pattern=MEASURE_PATTERN)
     population: Population = Population.LCRA
-    size_band: str | None = Field(None, max_length=40)
-    region: str | None = Field(None, max_length=60)
-    landlord_type: str | None = Field(None, max_length=20)
+    size_band: str | None = Field(None, max_length=200)
+    region: str | None = Field(None, max_length=200)
+    landlord_type: str | None = Field(None, max_length=200)
 
 
 class BenchmarkRowOut(Schema):
@@ -68,7 +68,15 @@ class BenchmarkRowOut(Schema):
     in_borough: bool
     value: float
     percentile: float = Field(description="Share of peers with a lower value (ties half)")
-    quartile: int = Field(description="1 = lowest quarter of values, 4 = highest")
+    quartile: int | None = Field(
+        description="1 = lowest quarter of values, 4 = highest; null when the value is at the "
+        "maximum or minimum and shared (see at_extreme)"
+    )
+    at_extreme: str | None = Field(
+        description="'maximum' or 'minimum' when the value is the end of the range and other "
+        "landlords share it (100% gas safety), else null"
+    )
+    tied_with: int = Field(description="How many other landlords have exactly this value")
 
 
 class BenchmarkSummaryOut(Schema):
@@ -156,7 +164,7 @@ def _check_peer_filters(filters: BenchmarkFilters) -> None:
                 {
                     "type": "value_error",
                     "loc": ["query", name],
-                    "msg": f"{given!r} is not in the {filters.year} release; "
+                    "msg": f"{given!r} is not used by any release imported; "
                     f"choose one of: {', '.join(allowed)}",
                 }
             )
@@ -222,6 +230,8 @@ def tsm_benchmarks(request: HttpRequest, filters: Query[BenchmarkFilters]) -> An
             "value": row.value,
             "percentile": row.percentile,
             "quartile": row.quartile,
+            "at_extreme": {"highest": "maximum", "lowest": "minimum"}.get(row.extreme),
+            "tied_with": row.tied_with,
         }
         for row in table.rows
     ]

@@ -13,7 +13,7 @@ from residentvoice.core.forms import GovukForm, GovukModelForm
 
 from .measures import MEASURES, Population
 from .models import OwnSurvey
-from .selectors import PeerOptions
+from .selectors import PeerOptions, landlord_type_label
 
 # The real 2023-24 file is about 3 MB; anything far larger is not the regulator's workbook.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -84,7 +84,32 @@ def _checked_upload(upload: UploadedFile, limit: int) -> UploadedFile:
     return upload
 
 
-class SurveyUploadForm(GovukForm):
+class ReplaceConfirmMixin:
+    """Loading a file replaces what is stored: when something is, the form says how much and
+    asks to confirm replacing exactly that (the hidden `replaces` is the amount shown)."""
+
+    fields: dict[str, forms.Field]
+    what = "records"
+
+    def add_replace_confirmation(self, stored: int, stored_from: str) -> None:
+        if not stored:
+            return
+        self.fields["replace"] = forms.BooleanField(
+            label=f"Replace the {stored:,} {self.what} loaded from {stored_from}",
+            help_text=f"Loading a file removes the {stored:,} {self.what} loaded before and "
+            "keeps only the new file's.",
+            required=False,
+        )
+        self.fields["replaces"] = forms.IntegerField(
+            widget=forms.HiddenInput, initial=stored, required=False, min_value=0
+        )
+
+    def confirmed_replacement(self, cleaned_data: dict[str, Any]) -> int | None:
+        """How many stored records the person agreed to replace (None: not agreed)."""
+        return cleaned_data.get("replaces") if cleaned_data.get("replace") else None
+
+
+class SurveyUploadForm(ReplaceConfirmMixin, GovukForm):
     responses = forms.FileField(
         label="Survey responses",
         help_text="A CSV or Excel file with one row per person who answered (see the guidance).",
@@ -93,12 +118,17 @@ class SurveyUploadForm(GovukForm):
     )
     lcra_population = _population_field("Tenants in low-cost rental homes")
     lcho_population = _population_field("Shared owners")
+    what = "responses"
+
+    def __init__(self, *args: Any, stored: int = 0, stored_from: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_replace_confirmation(stored, stored_from)
 
     def clean_responses(self) -> UploadedFile:
         return _checked_upload(self.cleaned_data["responses"], MAX_SURVEY_BYTES)
 
 
-class ManagementUploadForm(GovukForm):
+class ManagementUploadForm(ReplaceConfirmMixin, GovukForm):
     figures = forms.FileField(
         label="Management information figures",
         help_text="A CSV or Excel file with one row per measure: measure, population, numerator "
@@ -106,6 +136,11 @@ class ManagementUploadForm(GovukForm):
         validators=[FileExtensionValidator(SURVEY_EXTENSIONS)],
         error_messages={"required": "Choose the file of management information figures"},
     )
+    what = "figures"
+
+    def __init__(self, *args: Any, stored: int = 0, stored_from: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_replace_confirmation(stored, stored_from)
 
     def clean_figures(self) -> UploadedFile:
         return _checked_upload(self.cleaned_data["figures"], MAX_UPLOAD_BYTES)
@@ -200,7 +235,7 @@ class BenchmarkFilterForm(MeasureChoiceForm):
             "size_band": everyone + [(b, b) for b in options.size_bands],
             "region": everyone + [(r, r) for r in options.regions],
             "landlord_type": everyone
-            + [(t, LANDLORD_TYPES.get(t, t)) for t in options.landlord_types],
+            + [(t, landlord_type_label(t)) for t in options.landlord_types],
         }
         for name, listed in choices.items():
             field = self.fields[name]
@@ -208,8 +243,16 @@ class BenchmarkFilterForm(MeasureChoiceForm):
             field.choices = listed
 
 
-# The regulator's abbreviations for the kinds of landlord.
-LANDLORD_TYPES = {
-    "PRP": "Housing association (private registered provider)",
-    "LARP": "Council (local authority registered provider)",
-}
+class LandlordSearchForm(GovukForm):
+    """Find a landlord in a year's release by name or regulator code."""
+
+    q = forms.CharField(
+        label="Find a landlord",
+        help_text="Part of its name, for example Riverside, or its regulator code, like L4279.",
+        max_length=100,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].width_class = "govuk-input--width-20"  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .measures import MANAGEMENT_CODES, MEASURES, PERCEPTION_CODES, Population, management_result
-from .responses import read_rows
+from .responses import duplicate_headings, read_rows
 from .workbook import CellKind, Problem, WorkbookError, clean_text, column_letter, read_cell
 
 
@@ -73,13 +73,25 @@ def measure_from_text(text: str) -> str | None:
 
 def _columns(header: Sequence[Any], sheet: str, problems: list[Problem]) -> dict[str, int]:
     found: dict[str, int] = {}
+    problems.extend(duplicate_headings(header, sheet))
     for index, raw in enumerate(header):
         lower = clean_text(raw).lower()
         name = next((name for word, name in COLUMN_WORDS if word in lower), None)
         if name is None:
             continue
         if name in found:
-            problems.append(Problem(sheet, 1, column_letter(index), f"a second {name} column"))
+            first = found[name]
+            if clean_text(header[first]).lower() != lower:  # a same heading is named above
+                problems.append(
+                    Problem(
+                        sheet,
+                        1,
+                        column_letter(index),
+                        f"columns {column_letter(first)} (“{clean_text(header[first])}”) and "
+                        f"{column_letter(index)} (“{clean_text(raw)}”) both hold the {name}: "
+                        "which one to use cannot be told",
+                    )
+                )
         else:
             found[name] = index
     if "measure" not in found:

@@ -7,7 +7,7 @@ import datetime
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 
@@ -392,11 +392,18 @@ def tally_responses(
     tallies: dict[TallyKey, CountTally] = {}
     respondents: dict[GroupKey, int] = {}
     for response in responses:
+        # Only questions asked of the respondent's group count (shared owners are not asked
+        # TP02–TP04), and someone who answered none of them is not part of the sample.
+        answered = {
+            code: answer
+            for code, answer in response.answers.items()
+            if answer is not None and response.population in MEASURES[code].populations
+        }
+        if not answered:
+            continue
         group = (response.population, response.collection_method)
         respondents[group] = respondents.get(group, 0) + 1
-        for code, answer in response.answers.items():
-            if answer is None:
-                continue
+        for code, answer in answered.items():
             if code in FILTERED_CODES and response.filters.get(code) is False:
                 # Only tenants who had a repair, complained or have communal areas count; with
                 # no filter answer, having answered the question is taken as having been asked.
@@ -438,7 +445,9 @@ def _measure_results(
     results = []
     for code in PERCEPTION_CODES:
         tally = tallies.get((population, method, code))
-        if tally is None:
+        if tally is None or population not in MEASURES[code].populations:
+            # Shared owners are not asked TP02–TP04: answers stored before the reader left
+            # them out count nowhere, overall or by method.
             continue
         results.append(
             MeasureResult(
@@ -493,6 +502,15 @@ def perception_results(
 ) -> list[PopulationResult]:
     """All perception measures per population, weighted and unweighted, with sample checks."""
     return population_results(*tally_responses(responses), population_sizes)
+
+
+def rounded_once(value: float | Decimal | None, places: int = 1) -> float | None:
+    """A figure rounded for people, once and half up, from its unrounded value (3.2451 → 3.2,
+    where rounding to 3.25 first would give 3.3)."""
+    if value is None:
+        return None
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def to_decimal(value: float | None, places: int = 10) -> Decimal | None:

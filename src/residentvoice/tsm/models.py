@@ -118,13 +118,15 @@ class LandlordReturn(models.Model):
         RegulatorLandlord, on_delete=models.PROTECT, related_name="returns"
     )
     name = models.CharField(max_length=300, help_text="As written in this release")
+    # Labels as the release writes them (a later release may bring new codes or bands): shown
+    # as written when the site has no words for them, never cut short.
     landlord_type = models.CharField(
-        max_length=20, blank=True, help_text="PRP or LARP as published"
+        max_length=200, blank=True, help_text="PRP or LARP as published"
     )
-    size_band = models.CharField(max_length=40, blank=True, help_text="Homes owned, LCRA and LCHO")
-    region = models.CharField(max_length=60, blank=True)
+    size_band = models.CharField(max_length=200, blank=True, help_text="Homes owned, LCRA and LCHO")
+    region = models.CharField(max_length=200, blank=True)
     publication_url = models.TextField(blank=True)
-    above_30_percent_supported = models.CharField(max_length=20, blank=True)
+    above_30_percent_supported = models.CharField(max_length=200, blank=True)
     regulator_notes = models.JSONField(default=dict, help_text="The regulator's notes, by table")
     coverage = models.JSONField(default=dict, help_text="Which tables the landlord appears in")
     management_facts = models.JSONField(
@@ -155,11 +157,12 @@ class PerceptionSurvey(models.Model):
     required_sample = models.PositiveIntegerField(null=True, blank=True)
     achieved_sample = models.PositiveIntegerField(null=True, blank=True)
     margin_of_error = models.DecimalField(
-        max_digits=6,
-        decimal_places=2,
+        max_digits=16,
+        decimal_places=10,
         null=True,
         blank=True,
-        help_text="Percentage points, as published",
+        help_text="Percentage points, as published (unrounded if the release gives it so); "
+        "rounded once, to one decimal place, where it is shown",
     )
     excluded_from_frame = models.PositiveIntegerField(null=True, blank=True)
     sample_or_census = models.CharField(max_length=40, blank=True)
@@ -225,6 +228,12 @@ class MeasureValue(models.Model):
     denominator = models.DecimalField(max_digits=22, decimal_places=4, null=True, blank=True)
     part_markers = models.JSONField(
         default=dict, blank=True, help_text="Markers on counts or parts"
+    )
+    background = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The landlord's answers about this measure in columns that are not figures "
+        "(for example whether it had homes the measure applies to), by column header",
     )
     source_sheet = models.CharField(max_length=60)
     source_row = models.PositiveIntegerField()

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import bisect
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,7 @@ from .measures import (
     margin_of_error,
     population_results,
     required_sample,
+    rounded_once,
 )
 from .models import (
     ANSWER_NUMBERS,
@@ -179,7 +181,7 @@ def tsm_landlord_year(*, year: str, code: str) -> dict[str, Any] | None:
             "population_size": s.population_size,
             "required_sample": s.required_sample,
             "sample_size": s.achieved_sample,
-            "margin_of_error": _number(s.margin_of_error),
+            "margin_of_error": rounded_once(s.margin_of_error),
             "sample_or_census": s.sample_or_census,
             "predominant_method": s.predominant_method,
             "responses_by_method": s.responses_by_method,
@@ -197,6 +199,7 @@ def tsm_landlord_year(*, year: str, code: str) -> dict[str, Any] | None:
             "code": landlord.code,
             "name": landlord_return.name,
             "type": landlord_return.landlord_type,
+            "type_label": landlord_type_label(landlord_return.landlord_type),
             "size_band": landlord_return.size_band,
             "region": landlord_return.region,
             "borough_landlord": landlord.landlord.name if landlord.landlord else None,
@@ -216,6 +219,7 @@ def tsm_landlord_year(*, year: str, code: str) -> dict[str, Any] | None:
                 "value": _number(v.value),
                 "reason": marker_reason(v.marker) if v.marker else None,
                 "marker": v.marker or None,
+                "background": dict(background_answers(v)),
                 "answer_counts": v.answer_counts,
                 "numerator": _number(v.numerator, 4),
                 "denominator": _number(v.denominator, 4),
@@ -237,8 +241,12 @@ class Benchmark:
     lower_quartile: float | None
     upper_quartile: float | None
     percentile: float | None  # share of peers with a lower value, ties counted half
-    quartile: int | None  # 1 = lowest quarter of values … 4 = highest
+    quartile: int | None  # 1 = lowest quarter of values … 4 = highest; None at a shared extreme
     higher_is_better: bool
+    # "highest" or "lowest" when the value is the top (or bottom) of the range and other
+    # landlords share it: 100% gas safety is "at the maximum, tied with N", never "quarter 3".
+    extreme: str = ""
+    tied_with: int = 0  # other landlords with exactly this value
 
 
 def _among_peers(
@@ -297,16 +305,47 @@ def _quartiles(sorted_values: list[float]) -> tuple[float | None, float | None, 
     return lower, middle, upper
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where one value sits among its peers' (sorted) values."""
+
+    percentile: float  # share of peers with a lower value, ties counted half
+    quartile: int | None  # 1 = lowest quarter … 4 = highest; None at a shared extreme
+    extreme: str  # "highest" or "lowest" when the value is the end of the range and shared
+    tied_with: int  # other landlords with exactly this value
+
+
+def position(ordered: list[float], own: float) -> Position:
+    """Percentile and quarter of `own` among `ordered` (sorted, `own` among them).
+
+    Ties count half, so when many landlords share the top of the scale (100% of gas safety
+    checks done) each of them sits near the middle of the tie and would be called "second
+    highest quarter". A value at the top or bottom of the range that others share is said to be
+    there instead, with how many share it.
+    """
+    below = bisect.bisect_left(ordered, own)
+    equal = bisect.bisect_right(ordered, own) - below
+    percentile = (below + equal / 2) / len(ordered) * 100
+    extreme = ""
+    if equal > 1:
+        if own == ordered[-1]:
+            extreme = "highest"
+        elif own == ordered[0]:
+            extreme = "lowest"
+    quartile = None if extreme else min(4, int(percentile // 25) + 1)
+    return Position(percentile, quartile, extreme, equal - 1)
+
+
 def _benchmark(measure: str, population: str, peers: dict[str, float], own_code: str) -> Benchmark:
     ordered = sorted(peers.values())
     lower, median, upper = _quartiles(ordered)
     own = peers.get(own_code)
     percentile = quartile = None
+    extreme, tied_with = "", 0
     if own is not None:
-        below = sum(1 for v in ordered if v < own)
-        equal = sum(1 for v in ordered if v == own)
-        percentile = (below + equal / 2) / len(ordered) * 100
-        quartile = min(4, int(percentile // 25) + 1)
+        where = position(ordered, own)
+        percentile, quartile = where.percentile, where.quartile
+        extreme, tied_with = where.extreme, where.tied_with
     definition = MEASURES.get(measure)
     return Benchmark(
         measure=measure,
@@ -319,6 +358,8 @@ def _benchmark(measure: str, population: str, peers: dict[str, float], own_code:
         percentile=percentile,
         quartile=quartile,
         higher_is_better=definition.higher_is_better if definition else True,
+        extreme=extreme,
+        tied_with=tied_with,
     )
 
 
@@ -406,6 +447,38 @@ def regulator_landlords_in_borough() -> QuerySet[RegulatorLandlord]:
 
 # --- web pages ---------------------------------------------------------------------------------
 
+# How many landlords a search shows; a search matching more asks for more words.
+SEARCH_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class LandlordSearch:
+    query: str
+    landlords: list[LandlordReturn]  # at most SEARCH_LIMIT, by name
+    more: bool  # more landlords match than are shown
+
+
+def tsm_landlord_search(*, release: TsmRelease, query: str) -> LandlordSearch:
+    """Landlords of a release whose name holds every word searched for (in any order, any
+    case), or whose regulator code is the one searched for; one query whatever the number of
+    landlords."""
+    query = " ".join(query.split())
+    if not query:
+        return LandlordSearch(query="", landlords=[], more=False)
+    by_name = Q()
+    for word in query.split():
+        by_name &= Q(name__icontains=word)
+    found = list(
+        LandlordReturn.objects.filter(release=release)
+        .filter(by_name | Q(regulator_landlord__code__iexact=query))
+        .select_related("regulator_landlord", "regulator_landlord__landlord")
+        .order_by("name", "pk")[: SEARCH_LIMIT + 1]
+    )
+    return LandlordSearch(
+        query=query, landlords=found[:SEARCH_LIMIT], more=len(found) > SEARCH_LIMIT
+    )
+
+
 # What a bracketed marker means, in words a resident would use. Later releases may bring others.
 MARKER_REASONS = {
     "X": "The landlord did not give this figure",
@@ -422,6 +495,32 @@ HEADLINE_MEASURES = ("TP01", "TP06", "TP07", "TP08")
 
 def marker_reason(marker: str) -> str:
     return MARKER_REASONS.get(marker, f"Not published (the regulator marked it [{marker}])")
+
+
+# The regulator's abbreviations for the kinds of landlord. A code a later release brings is
+# shown as the release writes it.
+LANDLORD_TYPES = {
+    "PRP": "Housing association (private registered provider)",
+    "LARP": "Council (local authority registered provider)",
+}
+
+
+def landlord_type_label(code: str) -> str:
+    return LANDLORD_TYPES.get(code.strip().upper(), code)
+
+
+def background_answers(value: MeasureValue) -> list[tuple[str, str]]:
+    """The landlord's answers about a measure (columns that are not figures), as
+    (question, answer) in the release's own words; markers in words."""
+    answers = []
+    for question, answer in (value.background or {}).items():
+        text = str(answer)
+        if isinstance(answer, float) and answer.is_integer():
+            text = str(int(answer))
+        elif text.startswith("[") and text.endswith("]"):
+            text = marker_reason(text.strip("[]"))
+        answers.append((question, text))
+    return answers
 
 
 @dataclass(frozen=True)
@@ -512,6 +611,9 @@ class MeasureLine:
     value: float | None
     reason: str
     benchmark: Benchmark | None
+    # The landlord's answers about this measure in the release (whether it had homes the
+    # measure applies to, its repair target …): shown with the reason when there is no figure.
+    answers: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -574,6 +676,7 @@ def tsm_landlord_page(*, year: str, code: str) -> LandlordYear | None:
                     benchmark=_benchmark(value.measure, population, peers, regulator_landlord.code)
                     if peers
                     else None,
+                    answers=background_answers(value),
                 )
             )
         sections.append(
@@ -965,11 +1068,16 @@ class PeerOptions:
     landlord_types: list[str]
 
 
-def tsm_peer_options(*, release: TsmRelease) -> PeerOptions:
-    """Size bands, regions and landlord types present in a release; one query."""
+def tsm_peer_options(*, release: TsmRelease | None = None) -> PeerOptions:
+    """Size bands, regions and landlord types as the releases write them: those of every stored
+    release, so a filter written for one year (a band a later release renamed, a type code it
+    added) is understood in every year, and simply finds no peers where there are none. One
+    query. (`release` is accepted for callers that name the year; the choices are the same.)"""
     bands, regions, types = set(), set(), set()
-    for band, region, kind in LandlordReturn.objects.filter(release=release).values_list(
-        "size_band", "region", "landlord_type"
+    for band, region, kind in (
+        LandlordReturn.objects.order_by()
+        .values_list("size_band", "region", "landlord_type")
+        .distinct()
     ):
         bands.add(band)
         regions.add(region)
@@ -996,8 +1104,10 @@ class BenchmarkRow:
     name: str
     value: float
     percentile: float
-    quartile: int
+    quartile: int | None  # None at a shared extreme (`extreme`)
     borough_landlord: str  # the borough landlord's name, or "" for landlords elsewhere
+    extreme: str = ""
+    tied_with: int = 0
 
 
 @dataclass(frozen=True)
@@ -1048,18 +1158,17 @@ def tsm_benchmark_rows(
     for code, name, borough_name, value in found:
         if value is None:
             continue
-        own = float(value)
-        below = sum(1 for v in ordered if v < own)
-        equal = sum(1 for v in ordered if v == own)
-        percentile = (below + equal / 2) / len(ordered) * 100
+        where = position(ordered, float(value))
         rows.append(
             BenchmarkRow(
                 code=code,
                 name=name,
-                value=own,
-                percentile=percentile,
-                quartile=min(4, int(percentile // 25) + 1),
+                value=float(value),
+                percentile=where.percentile,
+                quartile=where.quartile,
                 borough_landlord=borough_name or "",
+                extreme=where.extreme,
+                tied_with=where.tied_with,
             )
         )
     rows.sort(key=lambda row: (-row.value, row.name))

@@ -4,6 +4,7 @@ own survey responses, link a landlord's codes across years. Each write is one tr
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ from .workbook import (
     ParsedRelease,
     ParsedSurvey,
     ParsedValue,
+    Problem,
     check_reporting_year,
     read_release,
 )
@@ -79,7 +81,7 @@ class ReleaseImport:
     surveys: int = 0
     values: int = 0
     markers: dict[str, int] = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
 
 
 def tsm_release_import(
@@ -136,7 +138,7 @@ def _store_release(
         imported_at=now,
         version_note=version_note,
         sheets=parsed.sheets,
-        notices=parsed.notices,
+        notices=[str(notice) for notice in parsed.notices],
     )
     if previous is not None:
         previous.replaced_by = release
@@ -151,11 +153,12 @@ def _store_release(
                 release=release,
                 regulator_landlord=landlords[code],
                 name=item.name or code,
-                landlord_type=item.landlord_type[:20],
-                size_band=item.size_band[:40],
-                region=item.region[:60],
+                # The reader refuses labels longer than the fields hold (LABEL_LIMIT).
+                landlord_type=item.landlord_type,
+                size_band=item.size_band,
+                region=item.region,
                 publication_url=item.publication_url,
-                above_30_percent_supported=item.above_30_percent_supported[:20],
+                above_30_percent_supported=item.above_30_percent_supported,
                 regulator_notes=item.notes,
                 coverage=item.coverage,
                 management_facts=item.management_facts,
@@ -234,6 +237,13 @@ def _whole(value: Any) -> int | None:
     return None if value is None else round(float(value))
 
 
+def _at_least(value: Any) -> int | None:
+    """A required number of responses, whole: an unrounded figure (553.7) is rounded up, since
+    553 answers would fall short. The tolerance keeps a float's last-digit noise (554.0000001)
+    from adding one."""
+    return None if value is None else math.ceil(float(value) - 1e-6)
+
+
 def _survey_row(
     release: TsmRelease, landlord: RegulatorLandlord, item: ParsedSurvey
 ) -> PerceptionSurvey:
@@ -244,9 +254,13 @@ def _survey_row(
         regulator_landlord=landlord,
         population=item.population,
         population_size=_whole(facts.get("population_size")),
-        required_sample=_whole(facts.get("required_sample")),
+        required_sample=_at_least(facts.get("required_sample")),
         achieved_sample=_whole(facts.get("achieved_sample")),
-        margin_of_error=None if margin is None else Decimal(repr(margin)).quantize(Decimal("0.01")),
+        # Kept as published (unrounded, when the release gives it so) and rounded once, where
+        # it is shown: rounding to two places here and to one on the page would round twice.
+        margin_of_error=None
+        if margin is None
+        else Decimal(repr(margin)).quantize(Decimal("1e-10")),
         excluded_from_frame=_whole(facts.get("excluded_from_frame")),
         sample_or_census=str(facts.get("sample_or_census", ""))[:40],
         predominant_method=str(facts.get("predominant_method", ""))[:60],
@@ -283,6 +297,7 @@ def _value_row(release: TsmRelease, landlord: RegulatorLandlord, item: ParsedVal
         numerator=item.numerator,
         denominator=item.denominator,
         part_markers=item.part_markers,
+        background=item.background,
         source_sheet=item.sheet[:60],
         source_row=item.row,
     )
@@ -530,6 +545,34 @@ def _response_row(survey: OwnSurvey, response: SurveyResponse) -> OwnSurveyRespo
     return row
 
 
+class ReplacementNotConfirmedError(Exception):
+    """Loading the file would replace what is stored, and the person has not confirmed
+    replacing exactly that much. Nothing was changed."""
+
+    def __init__(self, *, stored: int, incoming: int, what: str, source_name: str) -> None:
+        self.stored, self.incoming, self.what, self.source_name = (
+            stored,
+            incoming,
+            what,
+            source_name,
+        )
+        super().__init__(
+            f"This file holds {incoming:,} {what}. Loading it replaces the {stored:,} {what} "
+            f"loaded from {source_name}: confirm that they should be replaced."
+        )
+
+
+def _check_replacement(
+    *, stored: int, confirmed: int | None, incoming: int, what: str, source_name: str
+) -> None:
+    """Stored data is only replaced when the person confirmed replacing that very amount (what
+    they were shown may have changed since)."""
+    if stored and confirmed != stored:
+        raise ReplacementNotConfirmedError(
+            stored=stored, incoming=incoming, what=what, source_name=source_name
+        )
+
+
 def survey_responses_import(
     *,
     path: str | Path,
@@ -539,11 +582,14 @@ def survey_responses_import(
     reporting_year: str = "",
     population_sizes: Mapping[str, int | None] | None = None,
     source_name: str | None = None,
+    replaces: int | None = None,
 ) -> OwnSurvey:
     """Load a survey file, all or nothing; raises responses.SurveyFileError naming each problem.
 
     With `survey`, its responses are replaced by the file's (the same file again changes
     nothing); population sizes given replace those recorded. Without, a new set is made.
+    Responses already stored are replaced only when `replaces` is how many there are (the
+    person confirmed replacing them); otherwise ReplacementNotConfirmedError says how many would go.
     """
     path = Path(path)
     sha256 = file_sha256(path)
@@ -570,6 +616,13 @@ def survey_responses_import(
         else:
             OwnSurvey.objects.select_for_update().filter(pk=survey.pk).first()
             survey.refresh_from_db()
+            _check_replacement(
+                stored=survey.responses.count(),
+                confirmed=replaces,
+                incoming=len(survey_file.responses),
+                what="responses",
+                source_name=survey.source_name,
+            )
             survey.responses.all().delete()
             if sizes:
                 survey.population_sizes = {**survey.population_sizes, **sizes}
@@ -583,10 +636,16 @@ def survey_responses_import(
 
 
 def management_figures_import(
-    *, survey: OwnSurvey, path: str | Path, source_name: str | None = None
+    *,
+    survey: OwnSurvey,
+    path: str | Path,
+    source_name: str | None = None,
+    replaces: int | None = None,
 ) -> OwnSurvey:
     """Load a landlord's management information figures, all or nothing, replacing any loaded
     before; the same file again changes nothing. Raises ManagementFileError naming each problem.
+    Figures already stored are replaced only when `replaces` is how many there are; otherwise
+    ReplacementNotConfirmedError says how many would go.
     """
     path = Path(path)
     sha256 = file_sha256(path)
@@ -597,6 +656,13 @@ def management_figures_import(
     with transaction.atomic():
         OwnSurvey.objects.select_for_update().filter(pk=survey.pk).first()
         survey.refresh_from_db()
+        _check_replacement(
+            stored=survey.management_figures.count(),
+            confirmed=replaces,
+            incoming=len(figures.figures),
+            what="figures",
+            source_name=survey.management_source_name,
+        )
         survey.management_figures.all().delete()
         OwnManagementFigure.objects.bulk_create(
             OwnManagementFigure(

@@ -37,6 +37,7 @@ urlpatterns = [
     path("import/", views.release_import, name="import"),
     path("<reporting_year:year>/", views.year, name="year"),
     path("<reporting_year:year>/verify/", views.verify, name="verify"),
+    path("<reporting_year:year>/landlords/", views.landlord_search, name="landlord_search"),
     path("<reporting_year:year>/landlords/<str:code>/", views.landlord, name="landlord"),
     path("<reporting_year:year>/benchmarks/", views.benchmarks, name="benchmarks"),
     path(

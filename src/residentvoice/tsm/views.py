@@ -27,7 +27,7 @@ from residentvoice.core.permissions import permission_required
 
 from . import charts, downloads, forms, selectors, services
 from .management_figures import ManagementFileError
-from .measures import MEASURES, Population
+from .measures import MEASURES, Population, rounded_once
 from .models import OwnSurvey, RegulatorLandlord, TsmRelease
 from .responses import SurveyFileError
 from .workbook import WorkbookError
@@ -67,10 +67,26 @@ def year(request: HttpRequest, year: str) -> HttpResponse:
         {
             "release": release,
             "rows": rows,
+            "search_form": forms.LandlordSearchForm(),
             "headline_measures": [
                 (code, MEASURES[code].name) for code in selectors.HEADLINE_MEASURES
             ],
         },
+    )
+
+
+def landlord_search(request: HttpRequest, year: str) -> HttpResponse:
+    """Every landlord in England in a year's release, found by name or code (a GET form, so it
+    works without scripts and the address can be shared)."""
+    release = _release_or_404(year)
+    form = forms.LandlordSearchForm(request.GET or None)
+    search = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        search = selectors.tsm_landlord_search(release=release, query=form.cleaned_data["q"])
+    return render(
+        request,
+        "tsm/landlord_search.html",
+        {"release": release, "form": form, "search": search, "limit": selectors.SEARCH_LIMIT},
     )
 
 
@@ -165,7 +181,11 @@ def _benchmark_table(year: str, form: forms.BenchmarkFilterForm) -> selectors.Be
 def benchmarks(request: HttpRequest, year: str) -> HttpResponse:
     release = _release_or_404(year)
     form = _benchmark_form(request, release)
-    context: dict[str, Any] = {"release": release, "form": form}
+    context: dict[str, Any] = {
+        "release": release,
+        "form": form,
+        "search_form": forms.LandlordSearchForm(),
+    }
     if form.is_valid():
         table = _benchmark_table(year, form)
         definition = MEASURES[table.measure]
@@ -396,10 +416,13 @@ def _upload_page(
 def own_responses(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _own(request, pk)
     sizes = survey.population_sizes
+    stored = survey.responses.count()
     form = forms.SurveyUploadForm(
         request.POST or None,
         request.FILES or None,
         initial={"lcra_population": sizes.get("LCRA"), "lcho_population": sizes.get("LCHO")},
+        stored=stored,
+        stored_from=survey.source_name,
     )
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
@@ -414,6 +437,7 @@ def own_responses(request: HttpRequest, pk: int) -> HttpResponse:
                         "LCRA": form.cleaned_data["lcra_population"],
                         "LCHO": form.cleaned_data["lcho_population"],
                     },
+                    replaces=form.confirmed_replacement(form.cleaned_data),
                 )
             except (SurveyFileError, ValidationError) as error:
                 if isinstance(error, ValidationError):
@@ -421,10 +445,30 @@ def own_responses(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     problems = error.problems
                     form.add_error("responses", _problems_message(problems))
+            except services.ReplacementNotConfirmedError as refused:
+                form.add_error(
+                    "replace" if "replace" in form.fields else None, _confirm_message(refused)
+                )
             else:
-                messages.success(request, "Survey responses loaded.")
+                messages.success(
+                    request, _loaded_message(survey.responses.count(), stored, "responses")
+                )
                 return redirect("tsm:own_manage", pk=survey.pk)
     return _upload_page(request, survey, form, "Load your survey responses", problems)
+
+
+def _confirm_message(refused: services.ReplacementNotConfirmedError) -> str:
+    """Replacing stored data says how much goes and how much comes, and asks to confirm."""
+    return (
+        f"This file holds {refused.incoming:,} {refused.what}; loading it replaces the "
+        f"{refused.stored:,} {refused.what} loaded from {refused.source_name}. Tick the box to "
+        "confirm, and choose the file again. Nothing has been changed."
+    )
+
+
+def _loaded_message(loaded: int, replaced: int, what: str) -> str:
+    message = f"Loaded {loaded:,} {what}"
+    return message + (f", replacing the {replaced:,} loaded before." if replaced else ".")
 
 
 def _problems_message(problems: list[Any]) -> str:
@@ -438,20 +482,38 @@ def _problems_message(problems: list[Any]) -> str:
 @permission_required("tsm.change_own_results", fn=_own)
 def own_management(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _own(request, pk)
-    form = forms.ManagementUploadForm(request.POST or None, request.FILES or None)
+    stored = survey.management_figures.count()
+    form = forms.ManagementUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        stored=stored,
+        stored_from=survey.management_source_name,
+    )
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["figures"]
         with _saved(upload) as path:
             try:
                 services.management_figures_import(
-                    survey=survey, path=path, source_name=Path(upload.name).name
+                    survey=survey,
+                    path=path,
+                    source_name=Path(upload.name).name,
+                    replaces=form.confirmed_replacement(form.cleaned_data),
                 )
             except ManagementFileError as error:
                 problems = error.problems
                 form.add_error("figures", _problems_message(problems))
+            except services.ReplacementNotConfirmedError as refused:
+                form.add_error(
+                    "replace" if "replace" in form.fields else None, _confirm_message(refused)
+                )
             else:
-                messages.success(request, "Management information figures loaded.")
+                messages.success(
+                    request,
+                    _loaded_message(
+                        survey.management_figures.count(), stored, "management information figures"
+                    ),
+                )
                 return redirect("tsm:own_manage", pk=survey.pk)
     return _upload_page(request, survey, form, "Load your management information", problems)
 
@@ -563,7 +625,8 @@ def published_csv(request: HttpRequest, year: str, slug: str) -> HttpResponse:
                         ""
                         if section.sample_met is None
                         else ("yes" if section.sample_met else "no"),
-                        _rounded(section.margin_of_error, 2),
+                        # Rounded once, as on the page: a reader rounding 3.25 again gets 3.3.
+                        rounded_once(section.margin_of_error),
                     ]
                 )
     return downloads.table_response(

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.etree import ElementTree
 
 from residentvoice.core.file_problems import FileProblemsError, Problem
 from residentvoice.core.files.tabular import read_tabular_file
@@ -85,6 +87,9 @@ class ParsedValue:
     denominator: Decimal | None = None
     # Markers found in the parts around the value: {"numerator": "X", "counts.neither": "Z"}.
     part_markers: dict[str, str] = field(default_factory=dict)
+    # Answers about the measure in columns that are not figures, by header: {"Did the
+    # landlord have homes with lifts? (BS05)": "No"}.
+    background: dict[str, Any] = field(default_factory=dict)
     sheet: str = ""
     row: int = 0
 
@@ -96,7 +101,7 @@ class ParsedRelease:
     landlords: dict[str, ParsedLandlord]
     surveys: list[ParsedSurvey]
     values: list[ParsedValue]
-    notices: list[str] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
 
 
 # --- cells -------------------------------------------------------------------------------------
@@ -241,35 +246,111 @@ class Column:
     index: int
     header: str
     target: str  # landlord | survey | value | counts | unweighted_counts | unweighted_value |
-    # filter_counts | filter_share | by_method | numerator | denominator | management_fact | extra
+    # filter_counts | filter_share | by_method | numerator | denominator | management_fact |
+    # background | extra
     name: str = ""  # field, answer category, method or fact name
     measure: str = ""
     population: Population | None = None
+    # Measures a background column is about (an answer beside the figures, never a figure).
+    about: tuple[str, ...] = ()
 
     @property
     def letter(self) -> str:
         return column_letter(self.index)
 
 
+# Columns that hold figures: each cell must be a number or a marker.
+FIGURE_TARGETS = {
+    "value",
+    "counts",
+    "unweighted_counts",
+    "unweighted_value",
+    "filter_counts",
+    "filter_share",
+    "by_method",
+    "numerator",
+    "denominator",
+}
+# Columns kept as words about a landlord, not as figures.
+BACKGROUND_TARGETS = {"background", "management_fact", "extra"}
+
+# A header that asks something (the regulator's form questions) holds an answer, not a figure.
+QUESTION_START = re.compile(
+    r"^(did|does|do|has|have|had|is|are|was|were|what|which|why|when|where|if|please|"
+    r"reason|reasons|explain|explanation|describe|comment|comments|note|notes|whether)\b",
+    re.IGNORECASE,
+)
+COUNT_START = re.compile(r"^(total\s+)?(number|count|how many)\b", re.IGNORECASE)
+PER_THOUSAND = re.compile(r"per\s*1,?000|per thousand", re.IGNORECASE)
+# A measure named anywhere in a header, bracketed or not: "RP02 (pt1)", "CH02", "(NM01 1)".
+MEASURE_MENTION = re.compile(
+    r"\b(?P<base>(?:TP|BS|RP|CH|NM)\s?\d{2})\b"
+    r"(?:\s*[_(]?\s*(?:pt|part)?\s*(?P<part>\d)\b\s*\)?)?",
+    re.IGNORECASE,
+)
+FOOTNOTE_DIGITS = re.compile(r"(?<=[A-Za-z])\d+(,\d+)*$")
+
+
+def method_name(text: str) -> str:
+    """A collection method as a person would write it: the footnote digits a release or a
+    contractor's export glues to the word are dropped ("Telephone6" → "Telephone")."""
+    return FOOTNOTE_DIGITS.sub("", clean_text(text)).strip()
+
+
 def _method_after_dash(text: str) -> str:
-    return text.rsplit(" - ", 1)[-1].strip() if " - " in text else text
+    return method_name(text.rsplit(" - ", 1)[-1] if " - " in text else text)
+
+
+def is_question(header: str) -> bool:
+    """Whether a header asks a question (its column holds the landlord's answer)."""
+    text = POPULATION_PREFIX.sub("", header).strip()
+    return text.endswith("?") or bool(QUESTION_START.match(text))
+
+
+def measures_mentioned(header: str) -> tuple[str, ...]:
+    """Our codes for every measure a header names: "RP02 (pt1)" → RP02_1; "CH02" alone → both
+    parts, CH02_1 and CH02_2; a code this version does not know is kept as written."""
+    found: list[str] = []
+    for match in MEASURE_MENTION.finditer(header):
+        base = re.sub(r"\s+", "", match["base"]).upper()
+        part = match["part"]
+        parts = [code for code in MEASURES if code.startswith(f"{base}_")]
+        if part and f"{base}_{part}" in MEASURES:
+            codes = [f"{base}_{part}"]
+        elif base in MEASURES:
+            codes = [base]
+        elif parts:
+            codes = parts
+        else:
+            codes = [f"{base}_{part}" if part else base]
+        found.extend(code for code in codes if code not in found)
+    return tuple(found)
 
 
 def _landlord_column(index: int, header: str, lower: str) -> Column | None:
+    if is_code_header(header):
+        return Column(index, header, "landlord", "code")
     for words, name in LANDLORD_FIELDS:
         if words in lower:
             return Column(index, header, "landlord", name)
     return None
 
 
+def _measure_code(match: re.Match[str]) -> str:
+    return (match["base"].upper() + (f"_{match['part']}" if match["part"] else "")).upper()
+
+
 def classify_perception_header(index: int, header: str) -> Column:
+    """What a perception sheet's column holds, from its header's words and measure code. What
+    the column holds is checked later (`settle_by_content`): a column of words is never a
+    figure, whatever its header says."""
     lower = header.lower()
     if column := _landlord_column(index, header, lower):
         return column
     match = CODE_IN_HEADER.search(header)
-    is_count = lower.startswith(("number", "total number"))
+    is_count = bool(COUNT_START.match(header))
     if match:
-        measure = (match["base"].upper() + (f"_{match['part']}" if match["part"] else "")).upper()
+        measure = _measure_code(match)
         if (match["role"] or "").lower() == "responses" or "who state" in lower:
             return Column(index, header, "filter_share", measure=measure)
         if "survey method" in lower or "by method" in lower:
@@ -285,6 +366,8 @@ def classify_perception_header(index: int, header: str) -> Column:
             if answer is None and measure in FILTERED_CODES:
                 return Column(index, header, "filter_counts", _filter_answer(lower), measure)
             return Column(index, header, "counts", answer or "", measure)
+        if is_question(header):
+            return Column(index, header, "background", header, measure, about=(measure,))
         return Column(index, header, "value", measure=measure)
     for words, name in SURVEY_FIELDS:
         if words in lower:
@@ -295,7 +378,7 @@ def classify_perception_header(index: int, header: str) -> Column:
         for subject, measure in FILTER_SUBJECTS:
             if subject in lower:
                 return Column(index, header, "filter_counts", _filter_answer(lower), measure)
-    return Column(index, header, "extra", header)
+    return Column(index, header, "extra", header, about=measures_mentioned(header))
 
 
 def _filter_answer(lower: str) -> str:
@@ -303,6 +386,10 @@ def _filter_answer(lower: str) -> str:
 
 
 def classify_management_header(index: int, header: str) -> Column:
+    """What a management sheet's column holds. A bracketed code with "Numerator" or
+    "Denominator" is that part; otherwise the measure's result, unless the header asks a
+    question or counts something that is not the result (a "Number of …" column for a
+    percentage, or one not "per 1,000 homes" for a rate): those are background."""
     lower = header.lower()
     prefix = POPULATION_PREFIX.match(header)
     population = Population(prefix.group(1).upper()) if prefix else None
@@ -310,13 +397,35 @@ def classify_management_header(index: int, header: str) -> Column:
         return column
     match = CODE_IN_HEADER.search(header)
     if match:
-        measure = (match["base"].upper() + (f"_{match['part']}" if match["part"] else "")).upper()
+        measure = _measure_code(match)
         role = (match["role"] or "").lower()
-        target = role if role in ("numerator", "denominator") else "value"
+        if role in ("numerator", "denominator"):
+            return Column(
+                index, header, role, measure=measure, population=population or Population.ALL
+            )
+        unprefixed = POPULATION_PREFIX.sub("", header)
+        counts_something = bool(COUNT_START.match(unprefixed)) and not PER_THOUSAND.search(header)
+        if is_question(header) or counts_something:
+            return Column(
+                index,
+                header,
+                "background",
+                header,
+                measure,
+                population=population or Population.ALL,
+                about=(measure,),
+            )
         return Column(
-            index, header, target, measure=measure, population=population or Population.ALL
+            index, header, "value", measure=measure, population=population or Population.ALL
         )
-    return Column(index, header, "management_fact", header, population=population)
+    return Column(
+        index,
+        header,
+        "management_fact",
+        header,
+        population=population,
+        about=measures_mentioned(header),
+    )
 
 
 def resolve_unlabelled_counts(columns: list[Column], sheet: str, problems: list[Problem]) -> None:
@@ -348,27 +457,160 @@ def resolve_unlabelled_counts(columns: list[Column], sheet: str, problems: list[
                 )
 
 
+def _short(header: str, limit: int = 70) -> str:
+    return header if len(header) <= limit else header[: limit - 1].rstrip() + "…"
+
+
+def _what(column: Column) -> str:
+    """What a column holds, in words, for messages about two columns holding the same."""
+    population = (
+        f" for {column.population}"
+        if column.population and column.population is not Population.ALL
+        else ""
+    )
+    if column.target == "value":
+        return f"the {column.measure} figure{population}"
+    if column.target in ("numerator", "denominator"):
+        return f"the {column.measure} {column.target}{population}"
+    if column.target in ("counts", "unweighted_counts"):
+        weighting = "unweighted " if column.target == "unweighted_counts" else ""
+        return f"the {weighting}{column.measure} count of {column.name.replace('_', ' ')}"
+    if column.target == "survey":
+        return f"the survey's {column.name.replace('_', ' ')}"
+    return f"{column.target.replace('_', ' ')} {column.measure} {column.name}".strip()
+
+
 def find_duplicate_columns(columns: list[Column], sheet: str, problems: list[Problem]) -> None:
+    """Two columns with the same heading, or two that would fill the same figure: which one to
+    believe cannot be told, so both are named and nothing is imported."""
+    by_heading: dict[str, Column] = {}
     seen: dict[tuple[Any, ...], Column] = {}
     for column in columns:
-        if (
-            column.target in ("extra", "management_fact", "survey")
-            and column.name != "population_size"
-        ):
-            continue
-        key = (column.target, column.name, column.measure, column.population)
-        if key in seen:
+        heading = column.header.lower()
+        if heading in by_heading:
+            first = by_heading[heading]
             problems.append(
                 Problem(
                     sheet,
                     None,
                     column.letter,
-                    f"holds the same thing as column {seen[key].letter}"
-                    f" ({column.target} {column.measure} {column.name})".strip(),
+                    f"columns {first.letter} and {column.letter} have the same heading "
+                    f"“{_short(column.header)}”: which one to use cannot be told",
+                )
+            )
+            continue
+        by_heading[heading] = column
+        if column.target in BACKGROUND_TARGETS:
+            continue
+        key = (column.target, column.name, column.measure, column.population)
+        if key in seen:
+            first = seen[key]
+            problems.append(
+                Problem(
+                    sheet,
+                    None,
+                    column.letter,
+                    f"columns {first.letter} (“{_short(first.header)}”) and {column.letter} "
+                    f"(“{_short(column.header)}”) both hold {_what(column)}: which one to use "
+                    "cannot be told",
                 )
             )
         else:
             seen[key] = column
+
+
+@dataclass
+class ColumnContents:
+    """Whether the landlord rows of a column hold any figure, and the first words found."""
+
+    numbers: int = 0
+    words: int = 0
+    example: str = ""  # the first cell of words, to show in a message
+
+
+def column_contents(rows: Iterable[list[Any]], columns: list[Column]) -> dict[int, ColumnContents]:
+    """What each column meant to hold figures holds: reading stops at its first number, which
+    settles it (a stray word among figures is a problem of that cell, reported later)."""
+    rows = list(rows)
+    found = {}
+    for column in columns:
+        if column.target not in FIGURE_TARGETS:
+            continue
+        contents = found[column.index] = ColumnContents()
+        for row in rows:
+            raw = row[column.index] if column.index < len(row) else None
+            if isinstance(raw, int | float) and not isinstance(raw, bool):
+                kind: CellKind = CellKind.NUMBER
+            else:
+                kind, content = read_cell(raw)
+            if kind is CellKind.NUMBER:
+                contents.numbers += 1
+                break
+            if kind is CellKind.TEXT:
+                contents.words += 1
+                contents.example = contents.example or str(content)
+    return found
+
+
+# The background columns of the 2023-24 release (repair target timescales, complaint
+# timescales): known, so they are not reported as new.
+KNOWN_BACKGROUND = (
+    "target timescale",
+    "maximum timescales",
+)
+
+
+def settle_by_content(
+    columns: list[Column],
+    contents: dict[int, ColumnContents],
+    sheet: str,
+    notices: list[Problem],
+) -> None:
+    """Settle what each column holds by its cells as well as its header: a column that was to
+    hold figures but holds only words ("Yes", "No", a sentence) is an answer about the measure,
+    kept as background and never as a figure. Columns this version has not seen before are
+    reported as notices (they never stop an import)."""
+    for column in columns:
+        held = contents.get(column.index, ColumnContents())
+        if column.target in FIGURE_TARGETS and held.words and not held.numbers:
+            notices.append(
+                Problem(
+                    sheet,
+                    None,
+                    column.letter,
+                    f"“{_short(column.header)}” holds words such as {held.example!r}, not "
+                    f"figures: kept as background about {column.measure}, not as a figure",
+                )
+            )
+            column.target, column.name, column.about = (
+                "background",
+                column.header,
+                (column.measure,),
+            )
+            continue
+        if column.target in BACKGROUND_TARGETS:
+            if any(words in column.header.lower() for words in KNOWN_BACKGROUND):
+                continue
+            about = f" about {', '.join(column.about)}" if column.about else ""
+            notices.append(
+                Problem(
+                    sheet,
+                    None,
+                    column.letter,
+                    f"a column new to this importer, “{_short(column.header)}”: its answers are "
+                    f"kept as background{about} for each landlord, not as figures",
+                )
+            )
+        elif column.target == "value" and column.measure not in MEASURES:
+            notices.append(
+                Problem(
+                    sheet,
+                    None,
+                    column.letter,
+                    f"{column.measure} is a measure this importer does not know: its figures "
+                    "are kept as published",
+                )
+            )
 
 
 # --- sheets ------------------------------------------------------------------------------------
@@ -413,9 +655,20 @@ def role_from_headers(headers: list[str]) -> SheetRole | None:
     return None
 
 
+# The header of the column of landlord codes: "Landlord code", "Landlord code (RSH)",
+# "Provider code". Whole cell only, so a note above the table that mentions it is not taken.
+CODE_HEADER = re.compile(
+    r"^(landlord|provider|registered provider|rp) code(\s*\([^)]*\))?$", re.IGNORECASE
+)
+
+
+def is_code_header(text: object) -> bool:
+    return bool(CODE_HEADER.match(clean_text(text)))
+
+
 def find_header_row(rows: list[list[Any]], limit: int = 30) -> int | None:
     for number, row in enumerate(rows[:limit]):
-        if any(clean_text(cell).lower() == "landlord code" for cell in row):
+        if any(is_code_header(cell) for cell in row):
             return number
     return None
 
@@ -568,7 +821,7 @@ def read_release(
             Problem("", None, None, "cannot tell the reporting year from the file; give it")
         )
 
-    notices: list[str] = []
+    notices: list[Problem] = []
     landlords: dict[str, ParsedLandlord] = {}
     surveys: list[ParsedSurvey] = []
     values: list[ParsedValue] = []
@@ -580,15 +833,18 @@ def read_release(
                 sheet, PERCEPTION_ROLES[role], landlords, surveys, values, problems, notices
             )
         elif role is SheetRole.MANAGEMENT:
-            _read_management(sheet, landlords, values, problems)
+            _read_management(sheet, landlords, values, problems, notices)
         elif role is SheetRole.COVERAGE:
             _read_coverage(sheet, landlords, problems)
         else:
             _read_exclusions(sheet, landlords, problems)
 
+    problems.extend(_unsaved_formulas(path, sheets.values()))
+    problems.extend(_labels_too_long(landlords))
     if problems:
         raise WorkbookError(problems)
     assert year is not None
+    notices.extend(unknown_markers(values))
     return ParsedRelease(
         reporting_year=year,
         sheets={role.value: sheet.name for role, sheet in sheets.items()},
@@ -597,6 +853,203 @@ def read_release(
         values=values,
         notices=notices,
     )
+
+
+# --- formulas whose result was not saved -------------------------------------------------------
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_FORMULA = re.compile(rb"<(?:[A-Za-z0-9_]+:)?f[\s>/]")
+_CELL_REFERENCE = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+# Office files never declare a document type; one that does may define entities meant to blow up
+# a parser, so such a part is not parsed at all (which is why the parsing below is safe).
+_DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _plain_xml(data: bytes) -> bytes:
+    if _DECLARATION.search(data):
+        raise ValueError("an XML part declaring a document type")
+    return data
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the archive member holding its cells."""
+    workbook = ElementTree.fromstring(_plain_xml(archive.read("xl/workbook.xml")))  # noqa: S314
+    links = ElementTree.fromstring(_plain_xml(archive.read("xl/_rels/workbook.xml.rels")))  # noqa: S314
+    targets = {link.get("Id"): link.get("Target", "") for link in links}
+    parts = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_RELATIONSHIP), "")
+        if target:
+            parts[sheet.get("name", "")] = (
+                target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            )
+    return parts
+
+
+def _has_formula(archive: zipfile.ZipFile, member: str) -> bool:
+    """Whether a sheet holds any formula, read in pieces (most files hold none). A sheet that
+    declares a document type is never parsed (`_plain_xml`)."""
+    tail, formula = b"", False
+    with archive.open(member) as handle:
+        while chunk := handle.read(1 << 20):
+            if _DECLARATION.search(tail + chunk):
+                return False
+            formula = formula or bool(_FORMULA.search(tail + chunk))
+            tail = chunk[-16:]
+    return formula
+
+
+def _formula_cells(handle: IO[bytes]) -> set[tuple[int, int]]:
+    """(row, column) of each cell holding a formula with no saved result, read as a stream."""
+    cells: set[tuple[int, int]] = set()
+    row_number, column_number = 0, -1
+    for event, element in ElementTree.iterparse(handle, events=("start", "end")):  # noqa: S314
+        tag = element.tag.rsplit("}", 1)[-1]
+        if event == "start":
+            if tag == "row":
+                row_number = int(element.get("r", row_number + 1))
+                column_number = -1
+            continue
+        if tag != "c":
+            if tag == "row":
+                element.clear()
+            continue
+        reference = _CELL_REFERENCE.match(element.get("r", ""))
+        if reference:
+            column_number = _column_index(reference.group(1))
+            row_number = int(reference.group(2))
+        else:
+            column_number += 1
+        formula = element.find(f"{_MAIN}f")
+        result = element.find(f"{_MAIN}v")
+        if formula is not None and (result is None or not (result.text or "")):
+            cells.add((row_number - 1, column_number))
+    return cells
+
+
+def formulas_without_result(
+    path: str | Path, sheet_names: Iterable[str]
+) -> dict[str, set[tuple[int, int]]]:
+    """The cells (row, column, from 0) of the named sheets that hold a formula whose result was
+    never saved with the file. A spreadsheet program saves each formula's last result beside
+    it; a file written by a program that cannot calculate (a script, an export tool) has the
+    formula alone, and every reader then sees a blank cell where a figure belongs."""
+    found: dict[str, set[tuple[int, int]]] = {}
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return found  # not an Office Open XML file (ODS, XLS): nothing of this kind to find
+    with archive:
+        try:
+            parts = _sheet_parts(archive)
+        except (KeyError, ValueError, ElementTree.ParseError):
+            return found
+        for name in sheet_names:
+            member = parts.get(name)
+            if member is None or member not in archive.namelist():
+                continue
+            if not _has_formula(archive, member):
+                continue
+            try:
+                with archive.open(member) as handle:
+                    cells = _formula_cells(handle)
+            except (ElementTree.ParseError, ValueError):
+                continue  # calamine read it; an oddity here is no reason to refuse the file
+            if cells:
+                found[name] = cells
+    return found
+
+
+def _unsaved_formulas(path: str | Path, sheets: Iterable[_Sheet]) -> list[Problem]:
+    """A problem for each formula without a saved result in a sheet's header or landlord rows:
+    read as blank it would pass for a figure not given, so the file is refused instead."""
+    sheets = list(sheets)
+    cells = formulas_without_result(path, [sheet.name for sheet in sheets])
+    problems = []
+    for sheet in sheets:
+        found = cells.get(sheet.name)
+        if not found:
+            continue
+        last_row = sheet.header_row
+        for number, _ in _data_rows(sheet, *_code_and_name_columns(sheet)):
+            last_row = number - 1
+        for row, column in sorted(found):
+            if sheet.header_row <= row <= last_row:
+                problems.append(
+                    Problem(
+                        sheet.name,
+                        row + 1,
+                        column_letter(column),
+                        "a formula whose result was not saved with the file, so there is no "
+                        "figure to read: open the file in a spreadsheet program and save it "
+                        "again, or replace the formula by its value",
+                    )
+                )
+    return problems
+
+
+def _code_and_name_columns(sheet: _Sheet) -> tuple[int, int | None]:
+    headers = [clean_text(h).lower() for h in sheet.rows[sheet.header_row]]
+    code = next(i for i, h in enumerate(headers) if is_code_header(h))
+    name = next((i for i, h in enumerate(headers) if h == "landlord name"), None)
+    return code, name
+
+
+# Landlord labels are stored as the release writes them; longer than this is not a label.
+LABEL_LIMIT = 200
+
+
+def _labels_too_long(landlords: dict[str, ParsedLandlord]) -> list[Problem]:
+    problems = []
+    for landlord in landlords.values():
+        for name in ("landlord_type", "size_band", "region", "above_30_percent_supported"):
+            text = getattr(landlord, name)
+            if len(text) > LABEL_LIMIT:
+                problems.append(
+                    Problem(
+                        "",
+                        None,
+                        None,
+                        f"landlord {landlord.code}: its {name.replace('_', ' ')} is "
+                        f"{len(text)} characters long, more than the {LABEL_LIMIT} a label may be",
+                    )
+                )
+    return problems
+
+
+# The markers the pages explain in words (selectors.MARKER_REASONS); any other is shown as
+# "not published" with its letters, and reported when a release is imported.
+KNOWN_MARKERS = frozenset({"X", "Z", "E", "U", "S"})
+
+
+def unknown_markers(values: Iterable[ParsedValue]) -> list[Problem]:
+    """One notice for each marker this version does not know, with how often it appears."""
+    seen: dict[str, tuple[int, ParsedValue]] = {}
+    for parsed in values:
+        for marker in (parsed.marker, *parsed.part_markers.values()):
+            if marker and marker not in KNOWN_MARKERS:
+                count, first = seen.get(marker, (0, parsed))
+                seen[marker] = (count + 1, first)
+    return [
+        Problem(
+            first.sheet,
+            first.row,
+            None,
+            f"[{marker}] is a marker this importer does not know ({count} "
+            f"cell{'s' if count != 1 else ''}): shown as “not published”, with its letters",
+        )
+        for marker, (count, first) in sorted(seen.items())
+    ]
 
 
 def _data_rows(
@@ -724,6 +1177,65 @@ def _numeric(
     return None, ""
 
 
+def _settled_columns(
+    sheet: _Sheet,
+    classify: Callable[[int, str], Column],
+    problems: list[Problem],
+    notices: list[Problem],
+) -> list[Column]:
+    """The sheet's columns, classified by header and then by what their landlord rows hold."""
+    columns = _header_columns(sheet, classify)
+    code_column = next((c for c in columns if c.target == "landlord" and c.name == "code"), None)
+    name_column = next((c for c in columns if c.target == "landlord" and c.name == "name"), None)
+    if code_column is not None:
+        rows = (
+            row
+            for _, row in _data_rows(
+                sheet, code_column.index, name_column.index if name_column else None
+            )
+        )
+        settle_by_content(columns, column_contents(rows, columns), sheet.name, notices)
+    return columns
+
+
+def _missing_measure(sheet: _Sheet, columns: list[Column], code: str, label: str) -> Problem:
+    """A measure with no column of figures; names the column that was meant to hold it but
+    holds words, if there is one."""
+    demoted = next(
+        (c for c in columns if c.target == "background" and c.measure == code and c.about), None
+    )
+    reason = f"no column for {label}"
+    if demoted is not None:
+        reason += (
+            f": column {demoted.letter} (“{_short(demoted.header)}”) names it but holds words, "
+            "not figures"
+        )
+    return Problem(sheet.name, sheet.header_row + 1, None, reason)
+
+
+def _background_answer(raw: object) -> Any:
+    """A background cell as kept: a number, the text, or a marker as the release writes it."""
+    kind, content = read_cell(raw)
+    if kind is CellKind.MARKER:
+        return f"[{content}]"
+    if kind is CellKind.NUMBER:
+        return float(content)
+    return content
+
+
+def _attach_background(values: Iterable[ParsedValue], column: Column, answer: Any) -> None:
+    """An answer about a measure, kept beside that measure's figure (for the same population,
+    when the column names one)."""
+    if answer is None:
+        return
+    for parsed in values:
+        same_population = column.population in (None, Population.ALL) or (
+            parsed.population == column.population
+        )
+        if parsed.measure in column.about and same_population:
+            parsed.background[column.header] = answer
+
+
 def _read_perception(
     sheet: _Sheet,
     population: Population,
@@ -731,9 +1243,9 @@ def _read_perception(
     surveys: list[ParsedSurvey],
     values: list[ParsedValue],
     problems: list[Problem],
-    notices: list[str],
+    notices: list[Problem],
 ) -> None:
-    columns = _header_columns(sheet, classify_perception_header)
+    columns = _settled_columns(sheet, classify_perception_header, problems, notices)
     resolve_unlabelled_counts(columns, sheet.name, problems)
     find_duplicate_columns(columns, sheet.name, problems)
     landlord_columns = {c.name: c for c in columns if c.target == "landlord"}
@@ -743,9 +1255,7 @@ def _read_perception(
     for code, definition in MEASURES.items():
         wanted = definition.kind is Kind.PERCEPTION and population in definition.populations
         if wanted and code not in value_measures:
-            problems.append(
-                Problem(sheet.name, sheet.header_row + 1, None, f"no column for {code}")
-            )
+            problems.append(_missing_measure(sheet, columns, code, code))
     if not any(c.name == "population_size" for c in columns):
         problems.append(
             Problem(
@@ -760,19 +1270,24 @@ def _read_perception(
             code=landlord.code, population=population, sheet=sheet.name, row=number
         )
         by_measure: dict[str, ParsedValue] = {}
+        background: list[tuple[Column, Any]] = []
         for column in columns:
             raw = row[column.index] if column.index < len(row) else None
             if column.target == "landlord":
                 continue
-            if column.target in ("survey", "extra"):
+            if column.target in ("survey", "extra", "background"):
                 _survey_fact(sheet, number, column, raw, survey, problems)
+                if column.about:
+                    background.append((column, _background_answer(raw)))
                 continue
             if column.target in SUPPLEMENTARY_TARGETS:
                 # Figures beside the measure (unweighted, by method): a stray word here is
-                # reported but does not stop the import; the 2023-24 combined sheet has one.
+                # reported but does not stop the import.
                 found: list[Problem] = []
                 number_value, marker = _numeric(sheet, number, column, raw, found)
-                notices.extend(f"{p} (ignored)" for p in found)
+                notices.extend(
+                    Problem(p.sheet, p.row, p.column, f"{p.reason} (ignored)") for p in found
+                )
             else:
                 number_value, marker = _numeric(sheet, number, column, raw, problems)
             parsed = by_measure.get(column.measure)
@@ -800,6 +1315,8 @@ def _read_perception(
                 parsed.filter_share = number_value
             elif column.target == "by_method":
                 parsed.by_method[column.name] = number_value
+        for column, answer in background:
+            _attach_background(by_measure.values(), column, answer)
         surveys.append(survey)
         values.extend(by_measure.values())
 
@@ -813,7 +1330,7 @@ def _survey_fact(
     problems: list[Problem],
 ) -> None:
     kind, content = read_cell(raw)
-    if column.target == "extra":
+    if column.target in ("extra", "background"):
         if kind is CellKind.MARKER:
             survey.markers[column.name] = content
         elif kind is not CellKind.BLANK:
@@ -848,8 +1365,9 @@ def _read_management(
     landlords: dict[str, ParsedLandlord],
     values: list[ParsedValue],
     problems: list[Problem],
+    notices: list[Problem],
 ) -> None:
-    columns = _header_columns(sheet, classify_management_header)
+    columns = _settled_columns(sheet, classify_management_header, problems, notices)
     find_duplicate_columns(columns, sheet.name, problems)
     landlord_columns = {c.name: c for c in columns if c.target == "landlord"}
     found = {(c.measure, c.population) for c in columns if c.target == "value"}
@@ -859,26 +1377,22 @@ def _read_management(
                 Population.LCRA if Population.LCRA in definition.populations else Population.ALL
             )
             if (code, wanted) not in found:
-                problems.append(
-                    Problem(sheet.name, sheet.header_row + 1, None, f"no column for {code}")
-                )
+                problems.append(_missing_measure(sheet, columns, code, definition.regulator_label))
     for number, row, landlord in _landlord_rows(
         sheet, columns, landlord_columns, landlords, problems
     ):
         by_key: dict[tuple[str, Population], ParsedValue] = {}
+        background: list[tuple[Column, Any]] = []
         for column in columns:
             raw = row[column.index] if column.index < len(row) else None
             if column.target == "landlord":
                 continue
-            if column.target == "management_fact":
-                kind, content = read_cell(raw)
-                key = column.name
-                if kind is CellKind.MARKER:
-                    landlord.management_facts[key] = f"[{content}]"
-                elif kind is CellKind.NUMBER:
-                    landlord.management_facts[key] = float(content)
-                elif kind is CellKind.TEXT:
-                    landlord.management_facts[key] = content
+            if column.target in ("management_fact", "background"):
+                answer = _background_answer(raw)
+                if answer is not None:
+                    landlord.management_facts[column.header] = answer
+                    if column.about:
+                        background.append((column, answer))
                 continue
             assert column.population is not None
             number_value, marker = _numeric(sheet, number, column, raw, problems)
@@ -898,6 +1412,8 @@ def _read_management(
                 setattr(parsed, column.target, number_value)
                 if marker:
                     parsed.part_markers[column.target] = marker
+        for column, answer in background:
+            _attach_background(by_key.values(), column, answer)
         for parsed in by_key.values():
             settle_management_value(parsed)
         values.extend(by_key.values())
@@ -928,7 +1444,7 @@ def _simple_columns(sheet: _Sheet) -> tuple[int | None, int | None, list[tuple[i
     others = []
     for i, header in enumerate(headers):
         lower = header.lower()
-        if lower == "landlord code":
+        if is_code_header(header):
             code_index = i
         elif lower == "landlord name":
             name_index = i

@@ -3,6 +3,7 @@ subcommand is a thin shell over the app's services and selectors."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import IO, Annotated, cast
@@ -15,14 +16,38 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from residentvoice.core.file_problems import Problem
+from residentvoice.core.spreadsheets import csv_row
 from residentvoice.tsm import selectors, services
 from residentvoice.tsm.measures import MEASURES, Population
 from residentvoice.tsm.responses import SurveyFileError, read_survey_file
 from residentvoice.tsm.workbook import WorkbookError
 
+# How many problems or notes are printed; --problems writes every one to a file.
+SHOWN = 50
+
 
 def _number(value: float | None, places: int = 1) -> str:
     return "" if value is None else f"{value:.{places}f}"
+
+
+def write_problems(path: Path, problems: list[Problem], *, kind: str) -> None:
+    """Every problem (or notice) as a CSV row: sheet, row, column, reason."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["kind", "sheet", "row", "column", "reason"])
+        for problem in problems:
+            writer.writerow(
+                csv_row(
+                    [
+                        kind,
+                        problem.sheet,
+                        problem.row if problem.row is not None else "",
+                        problem.column or "",
+                        problem.reason,
+                    ]
+                )
+            )
 
 
 class Command(TyperCommand):
@@ -45,6 +70,14 @@ class Command(TyperCommand):
             ),
         ] = None,
         note: Annotated[str, typer.Option("--note", help="A note on this version")] = "",
+        problems_file: Annotated[
+            Path | None,
+            typer.Option(
+                "--problems",
+                help="Write every problem (or, on success, every notice) to this CSV file",
+                dir_okay=False,
+            ),
+        ] = None,
     ) -> None:
         console = self._console()
         with Progress(
@@ -65,7 +98,7 @@ class Command(TyperCommand):
                     path=file, reporting_year=year, version_note=note, progress=progress
                 )
             except WorkbookError as error:
-                raise CommandError(f"Nothing imported. Problems found:\n{error}") from error
+                raise CommandError(self._problems_message(error.problems, problems_file)) from error
         release = result.release
         if not result.created:
             state = "the current release" if release.is_current else "a release since replaced"
@@ -86,8 +119,33 @@ class Command(TyperCommand):
                 f"This replaces the earlier {release.reporting_year} release "
                 f"{result.replaced.source_name}."
             )
-        for notice in result.notices:
+        for notice in result.notices[:SHOWN]:
             console.print(f"Note: {notice}", markup=False)
+        if len(result.notices) > SHOWN:
+            console.print(
+                f"… and {len(result.notices) - SHOWN} more notes"
+                + ("" if problems_file else " (all of them with --problems FILE)."),
+                markup=False,
+            )
+        if problems_file:
+            write_problems(problems_file, result.notices, kind="notice")
+            console.print(f"{len(result.notices)} notes written to {problems_file}.", markup=False)
+
+    def _problems_message(self, problems: list[Problem], problems_file: Path | None) -> str:
+        """How many problems in all, the first few, and where the rest are."""
+        count = len(problems)
+        lines = [
+            f"Nothing imported: {count} problem{'s' if count != 1 else ''} in all.",
+            *(str(problem) for problem in problems[:SHOWN]),
+        ]
+        if problems_file:
+            write_problems(problems_file, problems, kind="problem")
+            lines.append(f"Every problem is listed in {problems_file}.")
+        elif count > SHOWN:
+            lines.append(
+                f"… and {count - SHOWN} more: add --problems FILE to write every one to a CSV file."
+            )
+        return "\n".join(lines)
 
     @command(help="Recompute every published value and list differences above 0.1.")
     def verify(

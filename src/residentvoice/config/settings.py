@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "residentvoice.core.concurrency.ConcurrentSaveMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,6 +118,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# How long a write waits for another to finish before the person is told to try again.
+DATABASE_LOCK_TIMEOUT = int(os.environ.get("DATABASE_LOCK_TIMEOUT", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite with several writers at once (the site's threads, the background worker, commands):
+    # - WAL: readers never wait for a writer, nor a writer for readers;
+    # - a busy timeout: a writer waits its turn (DATABASE_LOCK_TIMEOUT) instead of failing;
+    # - IMMEDIATE transactions: a transaction takes the write lock when it begins, so it waits
+    #   there for its turn. A deferred one that reads first and then writes cannot wait: SQLite
+    #   refuses it at once ("database is locked"), whatever the timeout.
+    # synchronous=NORMAL is safe with WAL (a power cut may lose the last moment's commits, never
+    # consistency) and avoids a disk flush on every commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": DATABASE_LOCK_TIMEOUT,
+        }
+    )
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # The same bound on PostgreSQL: a statement waits for a row lock at most this long.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c lock_timeout={DATABASE_LOCK_TIMEOUT * 1000}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -180,12 +180,14 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
-# Mail: printed to the console unless an SMTP server is configured.
+# Mail: sent through SMTP when EMAIL_HOST is set; otherwise every message is written to one file
+# under var/ (EMAIL_FILE), which `residentvoice serve` names when it starts.
+EMAIL_FILE = Path(os.environ.get("EMAIL_FILE", VAR_DIR / "mail.log"))
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    else "residentvoice.core.mail.MailFileBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
@@ -199,6 +201,9 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A failed task is tried again after this many seconds, then four times longer each time (at
+# most an hour), until its declared attempts are used (see core/background.py).
+TASK_RETRY_FIRST_DELAY = float(os.environ.get("TASK_RETRY_FIRST_DELAY", "30"))
 
 # Security: strict by default; production turns on HTTPS-only settings through SECURE_SSL.
 SECURE = env_bool("SECURE_SSL")

@@ -130,10 +130,12 @@ def _announce_when_serving(host: str, port: int, stop: threading.Event) -> None:
             stop.wait(0.2)
     else:
         return
+    demo = "  Demonstration mode: sign in with the accounts listed in README.md\n"
     _say(
         "\n"
         f"  Resident Voice is running at {address}/ (Ctrl-C stops it)\n"
-        f"  {_mail_destination()}\n"
+        + (demo if settings.DEMO_MODE else "")
+        + f"  {_mail_destination()}\n"
         f"  Failed background tasks: {address}{reverse('core:tasks-failed')} (council admins)\n"
     )
 

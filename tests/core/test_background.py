@@ -187,3 +187,17 @@ def test_what_a_withheld_block_leaves_for_the_commit_is_withheld_too(
             )
         email_queue(to=["a@example.org"], subject="About now", body="")
     assert [m.subject for m in mail.outbox] == ["About now"]
+
+
+def test_an_email_that_can_never_be_sent_is_shown_to_admins_at_once(database_tasks, client, people):
+    """A title typed with a line break makes a subject no mail server may take: trying again
+    cannot help, so it is given up after one attempt and shown on the failed tasks page."""
+    email_queue(to=["chair@example.org"], subject="Panel meeting\r\nBcc: x@evil.example", body="")
+    stored = work_once()
+    assert stored.status == TaskResultStatus.FAILED
+    assert len(stored.worker_ids) == 1
+    client.force_login(people["council_admin"])
+    page = client.get(reverse("core:tasks-failed")).content.decode()
+    assert "Email to chair@example.org" in page
+    assert "BadHeaderError" in page
+    assert mail.outbox == []

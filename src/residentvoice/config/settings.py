@@ -1,7 +1,7 @@
 """Settings for Resident Voice, read from the environment.
 
 Everything a deployment changes comes from environment variables (see docs/DEPLOY.md); the
-defaults suit a laptop: SQLite under var/, mail printed to the console, debug off.
+defaults suit a laptop: SQLite under var/, mail written to var/mail.log, debug off.
 """
 
 from __future__ import annotations

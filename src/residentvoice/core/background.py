@@ -22,6 +22,8 @@ from django_tasks import TaskResult, TaskResultStatus, task
 from django_tasks.base import Task
 from django_tasks.signals import task_finished
 
+from .services import task_retry_later
+
 logger = logging.getLogger("residentvoice.tasks")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,7 +32,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int
-    describe: Callable[[dict[str, Any]], str] | None = None
+    describe: Callable[..., str] | None = None
+    # Errors that another attempt cannot cure (import paths of exception classes).
+    permanent: frozenset[str] = frozenset()
 
     def delay_before(self, attempt: int) -> datetime.timedelta:
         """The wait before attempt `attempt` + 1: the first delay, times four each time."""
@@ -43,27 +47,34 @@ RETRY_POLICIES: dict[str, RetryPolicy] = {}
 
 
 def background_task(
-    *, attempts: int = 6, describe: Callable[[dict[str, Any]], str] | None = None
+    *,
+    attempts: int = 6,
+    describe: Callable[..., str] | None = None,
+    give_up_on: tuple[type[BaseException], ...] = (),
 ) -> Callable[[F], Task[Any, Any]]:
-    """A django-tasks task tried up to `attempts` times. `describe` says in words what one run
-    is for (from its keyword arguments), for the failed tasks page."""
+    """A django-tasks task tried up to `attempts` times. `describe`, called with the task's own
+    arguments, says in words what one run is for, for the failed tasks page. An error in
+    `give_up_on` cannot be cured by trying again: the task is given up at once."""
     if attempts < 1:
         raise ValueError("A task is tried at least once")
+    permanent = frozenset(f"{error.__module__}.{error.__qualname__}" for error in give_up_on)
 
     def declare(function: F) -> Task[Any, Any]:
         declared: Task[Any, Any] = task()(function)
-        RETRY_POLICIES[declared.module_path] = RetryPolicy(attempts=attempts, describe=describe)
+        RETRY_POLICIES[declared.module_path] = RetryPolicy(
+            attempts=attempts, describe=describe, permanent=permanent
+        )
         return declared
 
     return declare
 
 
-def task_description(task_path: str, kwargs: dict[str, Any]) -> str:
+def task_description(task_path: str, args: list[Any], kwargs: dict[str, Any]) -> str:
     """What a stored task is for, in words where its declaration says how."""
     policy = RETRY_POLICIES.get(task_path)
     if policy is not None and policy.describe is not None:
         try:
-            return policy.describe(kwargs)
+            return policy.describe(*args, **kwargs)
         except (KeyError, TypeError, ValueError):
             pass
     return task_path.rsplit(".", 1)[-1].strip("_").replace("_", " ").capitalize()
@@ -82,9 +93,9 @@ def _try_again_later(sender: Any, task_result: TaskResult[Any], **kwargs: Any) -
         return
     policy = RETRY_POLICIES.get(stored.task_path)
     attempts = len(task_result.worker_ids)
-    description = task_description(stored.task_path, task_result.kwargs)
+    description = task_description(stored.task_path, task_result.args, task_result.kwargs)
     error = task_result.errors[-1].exception_class_path if task_result.errors else "an error"
-    if policy is None or attempts >= policy.attempts:
+    if policy is None or attempts >= policy.attempts or error in policy.permanent:
         logger.error(
             "%s failed (%s) after %d attempt%s; it is listed on the failed tasks page.",
             description,
@@ -93,8 +104,6 @@ def _try_again_later(sender: Any, task_result: TaskResult[Any], **kwargs: Any) -
             "" if attempts == 1 else "s",
         )
         return
-    from .services import task_retry_later
-
     try:
         when = task_retry_later(task_id=str(stored.pk), delay=policy.delay_before(attempts))
     except Exception:

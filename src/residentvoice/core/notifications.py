@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import BadHeaderError, EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django_tasks_db import DatabaseBackend
@@ -61,11 +61,12 @@ def email_is_withheld() -> bool:
     return _withheld.get()
 
 
-def _describe(kwargs: dict[str, Any]) -> str:
-    return f"Email to {', '.join(kwargs['to'])}: “{kwargs['subject']}”"
+def _describe(*, to: list[str], subject: str, **rest: Any) -> str:
+    return f"Email to {', '.join(to)}: “{subject}”"
 
 
-@background_task(attempts=6, describe=_describe)
+# A header with a line break in it (a title typed with one) fails the same way every time.
+@background_task(attempts=6, describe=_describe, give_up_on=(BadHeaderError,))
 def email_deliver(
     *, to: list[str], subject: str, body: str, headers: dict[str, str] | None = None
 ) -> None:

@@ -174,7 +174,9 @@ def tasks_failed(*, limit: int = 200) -> list[FailedTask]:
     return [
         FailedTask(
             id=str(row.pk),
-            what=task_description(row.task_path, row.args_kwargs.get("kwargs", {})),
+            what=task_description(
+                row.task_path, row.args_kwargs.get("args", []), row.args_kwargs.get("kwargs", {})
+            ),
             will_retry=row.status == TaskResultStatus.READY,
             queued_at=row.enqueued_at,
             last_attempt_at=row.finished_at,

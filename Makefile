@@ -19,7 +19,6 @@ run: install frontend
 	$(BIN)/residentvoice migrate --no-input
 	$(BIN)/residentvoice demo load
 	$(BIN)/residentvoice collectstatic --no-input -v 0
-	@echo "Resident Voice is at http://$(HOST):$(PORT)/ (demonstration data; Ctrl-C stops it)"
 	RESIDENTVOICE_DEMO=$${RESIDENTVOICE_DEMO:-1} $(BIN)/residentvoice serve --host $(HOST) --port $(PORT)
 
 test: install-dev frontend

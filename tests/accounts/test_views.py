@@ -84,8 +84,9 @@ def test_wrong_password_gives_a_clear_error(client, people):
     assert 'value="ll-admin@example.org"' in response.content.decode()
 
 
-def test_password_reset_sends_a_working_link(client, people):
-    client.post(reverse("accounts:password-reset"), {"email": "resident@example.org"})
+def test_password_reset_sends_a_working_link(client, people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password-reset"), {"email": "resident@example.org"})
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line)
     path = link.split("testserver", 1)[1].strip()

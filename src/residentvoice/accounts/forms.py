@@ -11,8 +11,10 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.template.loader import render_to_string
 
 from residentvoice.core.forms import GovukForm, GovukFormMixin
+from residentvoice.core.notifications import email_queue
 from residentvoice.organisations.models import Landlord
 
 from . import throttling
@@ -274,6 +276,21 @@ class MembershipRoleForm(GovukForm):
 
 class GovukPasswordResetForm(GovukFormMixin, PasswordResetForm):
     email = _email_field("Email address", required="Enter your email address")
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Through the background queue like every other email (Django's own sends it in the
+        request and only logs a failure, so a reset link could be lost without trace)."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        email_queue(to=[to_email], subject=subject, body=body)
 
 
 class GovukSetPasswordForm(GovukFormMixin, SetPasswordForm):

@@ -1,7 +1,7 @@
 """Settings for Resident Voice, read from the environment.
 
 Everything a deployment changes comes from environment variables (see docs/DEPLOY.md); the
-defaults suit a laptop: SQLite under var/, mail printed to the console, debug off.
+defaults suit a laptop: SQLite under var/, mail written to var/mail.log, debug off.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "residentvoice.core.concurrency.ConcurrentSaveMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,6 +118,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# How long a write waits for another to finish before the person is told to try again.
+DATABASE_LOCK_TIMEOUT = int(os.environ.get("DATABASE_LOCK_TIMEOUT", "20"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite with several writers at once (the site's threads, the background worker, commands):
+    # - WAL: readers never wait for a writer, nor a writer for readers;
+    # - a busy timeout: a writer waits its turn (DATABASE_LOCK_TIMEOUT) instead of failing;
+    # - IMMEDIATE transactions: a transaction takes the write lock when it begins, so it waits
+    #   there for its turn. A deferred one that reads first and then writes cannot wait: SQLite
+    #   refuses it at once ("database is locked"), whatever the timeout.
+    # synchronous=NORMAL is safe with WAL (a power cut may lose the last moment's commits, never
+    # consistency) and avoids a disk flush on every commit.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": DATABASE_LOCK_TIMEOUT,
+        }
+    )
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # The same bound on PostgreSQL: a statement waits for a row lock at most this long.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c lock_timeout={DATABASE_LOCK_TIMEOUT * 1000}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -156,12 +180,14 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
-# Mail: printed to the console unless an SMTP server is configured.
+# Mail: sent through SMTP when EMAIL_HOST is set; otherwise every message is written to one file
+# under var/ (EMAIL_FILE), which `residentvoice serve` names when it starts.
+EMAIL_FILE = Path(os.environ.get("EMAIL_FILE", VAR_DIR / "mail.log"))
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    else "residentvoice.core.mail.MailFileBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
@@ -175,6 +201,9 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A failed task is tried again after this many seconds, then four times longer each time (at
+# most an hour), until its declared attempts are used (see core/background.py).
+TASK_RETRY_FIRST_DELAY = float(os.environ.get("TASK_RETRY_FIRST_DELAY", "30"))
 
 # Security: strict by default; production turns on HTTPS-only settings through SECURE_SSL.
 SECURE = env_bool("SECURE_SSL")

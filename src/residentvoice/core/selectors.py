@@ -1,4 +1,5 @@
-"""Reads shared by the whole site: the history of changes that matter."""
+"""Reads shared by the whole site: the history of changes that matter, background tasks that
+failed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Q
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from .background import task_description
 
 # The models whose changes council admins can review, by the label shown on the history page.
 HISTORY_SOURCES: dict[str, tuple[str, ...]] = {
@@ -120,3 +126,64 @@ def _previous_records(model: Any, records: list[Any]) -> dict[int, Any]:
             result[record.history_id] = last_seen[record.id]
         last_seen[record.id] = record
     return result
+
+
+@dataclass(frozen=True)
+class FailedTask:
+    """A background task that failed: given up (`will_retry` False) or waiting to try again."""
+
+    id: str
+    what: str
+    will_retry: bool
+    queued_at: datetime
+    last_attempt_at: datetime | None
+    next_attempt_at: datetime | None
+    attempts: int
+    error: str
+    traceback: str
+
+
+def _error_line(traceback: str, exception_path: str) -> str:
+    """The traceback's last line ("SMTPServerDisconnected: Connection unexpectedly closed")."""
+    lines = [line.strip() for line in traceback.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else exception_path.rsplit(".", 1)[-1] or "Unknown error"
+
+
+def tasks_failed(*, limit: int = 200) -> list[FailedTask]:
+    """Failed tasks, newest failure first, in one query: those given up, and those that failed
+    and wait for their next attempt (their last error is kept until a run succeeds)."""
+    rows = (
+        DBTaskResult.objects.filter(
+            Q(status=TaskResultStatus.FAILED)
+            | (Q(status=TaskResultStatus.READY) & ~Q(exception_class_path=""))
+        )
+        .order_by("-finished_at", "-enqueued_at")
+        .only(
+            "id",
+            "status",
+            "task_path",
+            "args_kwargs",
+            "enqueued_at",
+            "finished_at",
+            "run_after",
+            "worker_ids",
+            "exception_class_path",
+            "traceback",
+        )[:limit]
+    )
+    return [
+        FailedTask(
+            id=str(row.pk),
+            what=task_description(
+                row.task_path, row.args_kwargs.get("args", []), row.args_kwargs.get("kwargs", {})
+            ),
+            will_retry=row.status == TaskResultStatus.READY,
+            queued_at=row.enqueued_at,
+            last_attempt_at=row.finished_at,
+            next_attempt_at=row.run_after if row.status == TaskResultStatus.READY else None,
+            attempts=len(row.worker_ids),
+            error=_error_line(row.traceback, row.exception_class_path),
+            traceback=row.traceback,
+        )
+        for row in rows
+    ]

@@ -8,4 +8,6 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("manage/history/", views.history, name="history"),
+    path("manage/tasks/", views.tasks_failed_list, name="tasks-failed"),
+    path("manage/tasks/<uuid:task_id>/retry/", views.task_retry, name="task-retry"),
 ]

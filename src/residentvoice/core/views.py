@@ -1,12 +1,16 @@
 """Site-wide pages: home, accessibility statement, privacy notice and error pages."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from residentvoice.core.permissions import permission_required
 from residentvoice.organisations.selectors import borough_totals
 
-from .selectors import HISTORY_SOURCES, history_recent
+from . import services
+from .selectors import HISTORY_SOURCES, history_recent, tasks_failed
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -46,3 +50,28 @@ def history(request: HttpRequest) -> HttpResponse:
         "core/history.html",
         {"entries": history_recent(kind=kind), "kind": kind, "kinds": list(HISTORY_SOURCES)},
     )
+
+
+@permission_required("accounts.manage_background_tasks")
+def tasks_failed_list(request: HttpRequest) -> HttpResponse:
+    tasks = tasks_failed()
+    return render(
+        request,
+        "core/tasks_failed.html",
+        {
+            "given_up": [task for task in tasks if not task.will_retry],
+            "retrying": [task for task in tasks if task.will_retry],
+        },
+    )
+
+
+@require_POST
+@permission_required("accounts.manage_background_tasks")
+def task_retry(request: HttpRequest, task_id: str) -> HttpResponse:
+    try:
+        services.task_retry(task_id=task_id)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "The task is queued again: the worker tries it within a minute.")
+    return redirect("core:tasks-failed")

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from residentvoice.accounts.models import ResidentRegistration, Role, User
 from residentvoice.accounts.services import membership_grant
+from residentvoice.core.notifications import email_withheld
 from residentvoice.organisations.models import Landlord, StockArea
 from residentvoice.organisations.services import (
     council_set,
@@ -96,6 +97,7 @@ def _load_person(
     )
 
 
+@email_withheld()  # its history is written as if it happened; nobody is emailed about it
 @transaction.atomic
 def demo_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
     from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load

@@ -41,6 +41,7 @@ class EmailState(models.TextChoices):
     WAITING = "waiting", "Waiting for the next digest"
     SENT = "sent", "Emailed"
     NOT_EMAILED = "not_emailed", "Not emailed (the person asked for no email)"
+    WITHHELD = "withheld", "Not emailed (recorded while email was off, as when loading the demo)"
 
 
 class Notification(models.Model):

@@ -15,32 +15,16 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
+
+from residentvoice.core.notifications import email_is_withheld, email_queue
 
 from .models import DEFAULT_FREQUENCY, EmailState, Frequency, Notification, NotificationPreference
 
 UNSUBSCRIBE_SALT = "residentvoice.notifications.unsubscribe"
-
-
-@task()
-def _deliver(*, to: str, subject: str, body: str, unsubscribe_url: str) -> None:
-    # The List-Unsubscribe headers let mail programs offer their own one-click button (RFC 8058).
-    message = EmailMessage(
-        subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [to],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    message.send()
 
 
 def unsubscribe_token(user: Any) -> str:
@@ -75,9 +59,15 @@ def _email(*, user: Any, subject: str, template: str, context: dict[str, Any]) -
             "preferences_url": f"{settings.SITE_URL}{reverse('notifications:preferences')}",
         },
     )
-    to = user.email
-    transaction.on_commit(
-        lambda: _deliver.enqueue(to=to, subject=subject, body=body, unsubscribe_url=link)
+    # The List-Unsubscribe headers let mail programs offer their own one-click button (RFC 8058).
+    email_queue(
+        to=[user.email],
+        subject=subject,
+        body=body,
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
 
 
@@ -123,7 +113,7 @@ def notification_send(
     frequencies = frequencies_of(people)
     now = timezone.now()
     states = {
-        Frequency.IMMEDIATE: EmailState.SENT,
+        Frequency.IMMEDIATE: EmailState.WITHHELD if email_is_withheld() else EmailState.SENT,
         Frequency.DAILY: EmailState.WAITING,
         Frequency.WEEKLY: EmailState.WAITING,
         Frequency.NEVER: EmailState.NOT_EMAILED,
@@ -137,7 +127,7 @@ def notification_send(
             topic=topic,
             dedupe_key=dedupe_key,
             email_state=states[Frequency(frequencies[pk])],
-            emailed_at=now if frequencies[pk] == Frequency.IMMEDIATE else None,
+            emailed_at=now if states[Frequency(frequencies[pk])] == EmailState.SENT else None,
         )
         for pk in people
     )
@@ -165,6 +155,8 @@ def notification_digest_send(*, frequency: str, now: datetime.datetime | None = 
     """
     if frequency not in (Frequency.DAILY, Frequency.WEEKLY):
         raise ValueError("Digests are daily or weekly")
+    if email_is_withheld():
+        return 0  # what is waiting goes with the next digest
     now = now or timezone.now()
     waiting = list(
         Notification.objects.select_related("user")

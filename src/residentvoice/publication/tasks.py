@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django_tasks import task
+from residentvoice.core.background import background_task
 
 from .models import ReportBuild, ReportStatus
 
 
-@task()
+# Tried once: a failed build is marked failed on its status page, where the admin asks again.
+@background_task(attempts=1, describe=lambda build_id: f"Annual report (build {build_id})")
 def report_build_task(build_id: int) -> None:
     from . import services
     from .report import ReportUnavailableError, report_build

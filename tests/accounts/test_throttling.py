@@ -67,9 +67,10 @@ def test_the_pause_says_how_long_is_left(client, people):
     assert "wait 2 minutes and try again" in page
 
 
-def test_a_password_reset_ends_the_pause(client, people):
+def test_a_password_reset_ends_the_pause(client, people, django_capture_on_commit_callbacks):
     _pause_account(client, "ll-admin@example.org")
-    client.post(reverse("accounts:password-reset"), {"email": "ll-admin@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password-reset"), {"email": "ll-admin@example.org"})
     link = next(line for line in mail.outbox[-1].body.splitlines() if "/password-reset/" in line)
     form_page = client.get(link.split("testserver", 1)[1].strip(), follow=True)
     response = client.post(
@@ -136,11 +137,14 @@ def test_the_django_admin_sign_in_is_paused_too(client, people):
     assert AccessAttempt.objects.count() == 10  # the refusal was not counted
 
 
-def test_password_reset_requests_are_limited_whether_or_not_the_account_exists(client, people):
+def test_password_reset_requests_are_limited_whether_or_not_the_account_exists(
+    client, people, django_capture_on_commit_callbacks
+):
     url = reverse("accounts:password-reset")
     for email in ("resident@example.org", "nobody-here@example.org"):
         for _ in range(3):
-            assert client.post(url, {"email": email}).status_code == 302
+            with django_capture_on_commit_callbacks(execute=True):
+                assert client.post(url, {"email": email}).status_code == 302
         response = client.post(url, {"email": email})
         assert response.status_code == 429
         assert "too many requests to reset the password for this email address" in (

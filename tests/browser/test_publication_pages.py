@@ -88,7 +88,7 @@ def test_the_no_results_yet_page_has_no_axe_violations(page, live_server, axe_so
 def test_admin_publishing_pages_have_no_axe_violations(
     page, live_server, client, people, results, axe_source
 ):
-    build = ReportBuild.objects.create(reporting_year=YEAR, format="pdf")
+    build = ReportBuild.objects.create(reporting_year=YEAR)
     sign_in(page, client, live_server, people["council_admin"])
     problems = {}
     for url in [
@@ -156,7 +156,7 @@ def test_filters_and_downloads_work_without_javascript(browser, live_server, res
 def test_report_progress_updates_itself_with_javascript(
     page, live_server, client, people, results, axe_source
 ):
-    build = ReportBuild.objects.create(reporting_year=YEAR, format="pdf", progress=40)
+    build = ReportBuild.objects.create(reporting_year=YEAR, progress=40)
     sign_in(page, client, live_server, people["council_admin"])
     page.goto(live_server.url + reverse("publication:report-status", args=[build.pk]))
     assert page.locator("text=40%").count() >= 1

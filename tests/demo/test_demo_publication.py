@@ -132,3 +132,12 @@ def test_the_first_demo_year_has_no_participation_table_at_all(demo):
     assert 'id="table-participation"' not in html
     assert "were recorded for any landlord in 2022-23" in html
     assert "there is no earlier year to compare with" in html
+
+
+def test_the_demo_asks_for_a_public_annual_report_of_each_published_year(demo):
+    from residentvoice.publication.models import ReportBuild
+
+    builds = ReportBuild.objects.order_by("pk")
+    years = sorted(set(Publication.objects.values_list("reporting_year", flat=True)), reverse=True)
+    assert [b.reporting_year for b in builds] == years  # the newest is built first
+    assert all(b.is_public and b.status == "queued" for b in builds)

@@ -407,13 +407,12 @@ class _CycleBuilder:
         rateable = [
             item for item in items if not (no_estates and item.commitment.not_applicable_allowed)
         ]
-        unrated = {
-            item.pk
-            for item in rateable
-            if self.random(landlord.slug, item.commitment.number, "draft").random() >= rated_share
-        }
-        if rated_share < 1 and rateable and not unrated:
-            unrated.add(rateable[-1].pk)
+        # A draft leaves a few commitments unrated (at least one), chosen by a seeded draw.
+        unrated: set[int] = set()
+        if rated_share < 1 and rateable:
+            left = max(1, round(len(rateable) * (1 - rated_share)))
+            draw = self.random(landlord.slug, "draft")
+            unrated = {item.pk for item in draw.sample(rateable, k=min(left, len(rateable)))}
         for item in items:
             number = item.commitment.number
             words = self.data["commitments"][number]

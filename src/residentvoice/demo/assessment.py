@@ -185,59 +185,38 @@ class YearPlan:
         return moment(opens + datetime.timedelta(days=round(days * fraction)), hour)
 
 
+def _day(value: Any, *, years: int = 0) -> datetime.date:
+    """A date from the data file, `years` later."""
+    day = datetime.date.fromisoformat(str(value))
+    return day.replace(year=day.year + years)
+
+
 def demo_years(data: dict[str, Any], today: datetime.date) -> list[YearPlan]:
     """Every demonstration year, oldest first: each past year on its own dates (listed, or
     following the last listed), then the current year dated from `today`."""
     current = current_reporting_year(today)
     listed = {str(spec["year"]): spec for spec in data["years"]}
-    last = data["years"][-1]
     plans: list[YearPlan] = []
     year = str(data["years"][0]["year"])
     while year < current:
-        spec = listed.get(year)
-        if spec is not None:
-            dates = {
-                stage: _window(
-                    datetime.date.fromisoformat(str(opens)),
-                    datetime.date.fromisoformat(str(closes)),
-                )
-                for stage, (opens, closes) in spec["dates"].items()
-            }
-            plans.append(YearPlan(year=year, dates=dates, level=float(spec["level"])))
-        else:
-            later = (
-                reporting_year_bounds(year)[0].year - reporting_year_bounds(last["year"])[0].year
-            )
-            dates = {
-                stage: _window(
-                    datetime.date.fromisoformat(str(opens)).replace(
-                        year=datetime.date.fromisoformat(str(opens)).year + later
-                    ),
-                    datetime.date.fromisoformat(str(closes)).replace(
-                        year=datetime.date.fromisoformat(str(closes)).year + later
-                    ),
-                )
-                for stage, (opens, closes) in last["dates"].items()
-            }
-            level = min(2.4, float(last["level"]) + float(data["level_step"]) * later)
-            plans.append(YearPlan(year=year, dates=dates, level=level))
+        spec = listed.get(year, data["years"][-1])
+        later = reporting_year_bounds(year)[0].year - reporting_year_bounds(spec["year"])[0].year
+        dates = {
+            stage: _window(_day(opens, years=later), _day(closes, years=later))
+            for stage, (opens, closes) in spec["dates"].items()
+        }
+        level = min(2.4, float(spec["level"]) + float(data["level_step"]) * later)
+        plans.append(YearPlan(year=year, dates=dates, level=level))
         year = _shift_year(year, 1)
     days = data["current"]["days"]
-    plans.append(
-        YearPlan(
-            year=current,
-            dates={
-                stage: _window(
-                    today + datetime.timedelta(days=int(first)),
-                    today + datetime.timedelta(days=int(last_day)),
-                )
-                for stage, (first, last_day) in days.items()
-            },
-            level=float(data["current"]["level"]),
-            current=True,
-            today=today,
+    dates = {
+        stage: _window(
+            today + datetime.timedelta(days=int(first)), today + datetime.timedelta(days=int(last))
         )
-    )
+        for stage, (first, last) in days.items()
+    }
+    level = float(data["current"]["level"])
+    plans.append(YearPlan(year=current, dates=dates, level=level, current=True, today=today))
     return plans
 
 

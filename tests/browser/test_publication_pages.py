@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from residentvoice.practices.models import Practice
-from residentvoice.publication.models import ReportBuild
+from residentvoice.publication.models import ReportBuild, ReportFile, ReportStatus
 from residentvoice.publication.services import cycle_publish, publication_correct
 
 from ..publication.conftest import (  # noqa: F401  (fixtures)
@@ -41,6 +41,17 @@ def results(ready, people, landlord, charter):  # noqa: F811
         withdraw_evidence=[first.evidence[0]["id"]],
         withdraw_comments=[c["id"] for c in first.residents["comments"]],
     )
+    # A report built from version 1 and published: the public list notes the correction since.
+    build = ReportBuild.objects.create(
+        reporting_year=YEAR,
+        publication=publication,
+        status=ReportStatus.DONE,
+        progress=100,
+        is_public=True,
+        finished_at=publication.published_at,
+    )
+    for fmt in ("pdf", "html", "xlsx", "json"):
+        ReportFile.objects.create(build=build, format=fmt, file=f"reports/a.{fmt}", size=2048)
     return publication
 
 
@@ -63,6 +74,7 @@ def _public_pages() -> list[str]:
         reverse("publication:practices-version", args=[YEAR, 1]),
         reverse("publication:methodology-version", args=[YEAR, 1]),
         reverse("publication:overview", args=["2023-24"]),
+        reverse("publication:reports"),
     ]
     return pages
 
@@ -88,7 +100,7 @@ def test_the_no_results_yet_page_has_no_axe_violations(page, live_server, axe_so
 def test_admin_publishing_pages_have_no_axe_violations(
     page, live_server, client, people, results, axe_source
 ):
-    build = ReportBuild.objects.create(reporting_year=YEAR, format="pdf")
+    build = ReportBuild.objects.create(reporting_year=YEAR)
     sign_in(page, client, live_server, people["council_admin"])
     problems = {}
     for url in [
@@ -97,6 +109,9 @@ def test_admin_publishing_pages_have_no_axe_violations(
         reverse("publication:correct", args=[YEAR]),
         reverse("publication:report", args=[YEAR]),
         reverse("publication:report-status", args=[build.pk]),
+        reverse(
+            "publication:report-status", args=[ReportBuild.objects.filter(is_public=True).get().pk]
+        ),
         reverse("publication:overview", args=[YEAR]),
     ]:
         response = page.goto(live_server.url + url)
@@ -156,7 +171,7 @@ def test_filters_and_downloads_work_without_javascript(browser, live_server, res
 def test_report_progress_updates_itself_with_javascript(
     page, live_server, client, people, results, axe_source
 ):
-    build = ReportBuild.objects.create(reporting_year=YEAR, format="pdf", progress=40)
+    build = ReportBuild.objects.create(reporting_year=YEAR, progress=40)
     sign_in(page, client, live_server, people["council_admin"])
     page.goto(live_server.url + reverse("publication:report-status", args=[build.pk]))
     assert page.locator("text=40%").count() >= 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
@@ -15,11 +14,6 @@ from residentvoice.organisations.selectors import borough_totals
 
 def _row_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
-
-
-@pytest.fixture
-def demo(db):
-    return demo_load()
 
 
 def test_demo_has_the_borough_the_sources_describe(demo):
@@ -59,11 +53,11 @@ def test_loading_twice_changes_nothing(demo):
     assert _row_counts() == before  # includes every history table
 
 
-def test_demo_command_reports(capsys, db):
+def test_demo_command_reports(capsys, demo):
     call_command("demo", "load")
-    assert "20 landlords" in capsys.readouterr().out
-    call_command("demo", "load")
-    assert "nothing changed" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "20 landlords" in out
+    assert "nothing changed" in out
 
 
 def test_banner_shows_only_in_demo_mode(client, demo, settings):

@@ -27,11 +27,6 @@ for parent in Path(__file__).resolve().parents:
         break
 
 
-@pytest.fixture
-def demo(db):
-    return demo_load()
-
-
 def _tp01(code: str) -> float | None:
     data = tsm_landlord_year(year="2023-24", code=code)
     assert data is not None
@@ -102,13 +97,13 @@ def test_loading_twice_changes_nothing(demo):
     assert TsmRelease.objects.count() == 1
 
 
-def test_an_imported_full_release_is_kept(db):
+def test_an_imported_full_release_is_kept(demo):
     if not REAL_FILE.exists():
         pytest.skip(f"the regulator's 2023-24 workbook is not at {REAL_FILE}")
     from residentvoice.tsm.services import tsm_release_import
 
     full = tsm_release_import(path=REAL_FILE).release
-    demo_load()
+    demo_load()  # loading again after a full import
     assert TsmRelease.objects.get(reporting_year="2023-24", replaced_at__isnull=True) == full
 
 

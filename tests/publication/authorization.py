@@ -12,7 +12,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from ..matrix import EVERYONE_OK, only
+from ..matrix import EVERYONE_OK, REDIRECT, only
 
 YEAR = "2040-41"
 
@@ -76,16 +76,29 @@ def dataset(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 def report_build(ctx: dict[str, Any]) -> dict[str, Any]:
-    from residentvoice.publication.models import ReportBuild, ReportStatus
+    from residentvoice.publication.models import ReportBuild, ReportFile, ReportStatus
 
     published(ctx)
     path = "reports/matrix-report.json"  # one file, kept between runs
     if not default_storage.exists(path):
         default_storage.save(path, ContentFile(b"{}"))
     build = ReportBuild.objects.create(
-        reporting_year=YEAR, format="json", status=ReportStatus.DONE, file=path
+        reporting_year=YEAR,
+        publication=ctx["publication"],
+        status=ReportStatus.DONE,
+        is_public=True,
     )
+    ReportFile.objects.create(build=build, format="json", file=path, size=2)
     return {"pk": build.pk}
+
+
+def report_file(ctx: dict[str, Any]) -> dict[str, Any]:
+    report_build(ctx)
+    return {"year": YEAR, "fmt": "json"}
+
+
+def report_download(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {**report_build(ctx), "fmt": "json"}
 
 
 def api_published(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -147,5 +160,12 @@ MATRIX: dict[str, tuple[Any, str, dict[str, Any]]] = {
     "publication:correct": (published, "get", only("council_admin")),
     "publication:report": (published, "get", only("council_admin")),
     "publication:report-status": (report_build, "get", only("council_admin")),
-    "publication:report-download": (report_build, "get", only("council_admin")),
+    "publication:report-download": (report_download, "get", only("council_admin")),
+    "publication:report-publish": (
+        report_build,
+        "post",
+        {**only("council_admin"), "council_admin": REDIRECT},
+    ),
+    "publication:reports": (None, "get", EVERYONE_OK),
+    "publication:report-file": (report_file, "get", EVERYONE_OK),
 }

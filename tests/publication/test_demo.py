@@ -74,25 +74,3 @@ def test_demo_practices_are_synthetic_approved_and_load_once(charter, people):
     assert demo_practices_load(landlords=landlords) == []
     assert Practice.objects.count() == len(created)
     assert Practice.history.count() == history  # nothing rewritten
-
-
-def test_the_demo_publishes_its_practices(client):
-    from django.urls import reverse
-
-    from residentvoice.demo.services import demo_load
-    from residentvoice.publication.report import report_data
-
-    demo_load()
-    publication = Publication.objects.filter(reporting_year="2023-24").order_by("-version").first()
-    assert publication is not None
-    titles = [p["title"] for p in publication.practices]
-    assert 6 <= len(titles) <= 10
-    assert all(p["is_demo"] for p in publication.practices)
-    library = client.get(reverse("publication:practices", args=["2023-24"])).content.decode()
-    assert "Residents mark every complaint letter before it is sent" in library
-    assert "Synthetic example" in library
-    assert "1 practice" in library  # the coverage table has something in it
-    commitment = client.get(reverse("publication:commitment", args=["2023-24", 7])).content
-    assert "Residents mark every complaint letter before it is sent" in commitment.decode()
-    report = report_data(publication)
-    assert {p["title"] for p in report["practices"]} == set(titles)

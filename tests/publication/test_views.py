@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -314,9 +315,13 @@ def test_an_admin_sets_the_licence(client, db, people):
     assert services.publication_settings_get().licence_name == "CC BY 4.0"
 
 
-def test_the_report_page_saves_text_and_queues_a_build(
+def test_the_report_is_built_in_every_format_and_published_end_to_end(
     client, published, people, django_capture_on_commit_callbacks
 ):
+    """With the immediate task backend the whole journey runs: text, build, status with every
+    format, downloads, publishing on the public page, and taking it off again."""
+    from pypdf import PdfReader
+
     client.force_login(people["council_admin"])
     url = reverse("publication:report", args=[YEAR])
     response = client.post(
@@ -324,29 +329,90 @@ def test_the_report_page_saves_text_and_queues_a_build(
     )
     assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"action": "build", "format": "json"})
+        response = client.post(url, {"action": "build"})
     build = ReportBuild.objects.get()
     assert response["Location"] == reverse("publication:report-status", args=[build.pk])
     page = _text(client.get(response["Location"]))
     assert "Ready" in page
-    download = client.get(reverse("publication:report-download", args=[build.pk]))
-    data = json.loads(download.content)
+    assert "Version 1 of the" in page
+    for label in ("PDF (for printing)", "Web page (HTML)", "Spreadsheet (XLSX)", "Data (JSON)"):
+        assert label in page
+    downloads = {
+        fmt: client.get(reverse("publication:report-download", args=[build.pk, fmt]))
+        for fmt in ("pdf", "html", "xlsx", "json")
+    }
+    assert all(response.status_code == 200 for response in downloads.values())
+    data = json.loads(downloads["json"].content)
     assert data["foreword"] == ["Dear colleagues."]
+    assert f'filename="annual-report-{YEAR}.pdf"' in downloads["pdf"]["Content-Disposition"]
+    pdf = PdfReader(io.BytesIO(downloads["pdf"].content))
+    assert "Dear colleagues." in "".join(page.extract_text() for page in pdf.pages[:4])
+
+    # Nothing is public until a council admin publishes it.
+    public = reverse("publication:reports")
+    assert "No annual report has been published yet" in _text(client.get(public))
+    assert client.get(reverse("publication:report-file", args=[YEAR, "pdf"])).status_code == 404
+    response = client.post(
+        reverse("publication:report-publish", args=[build.pk]), {"public": "yes"}
+    )
+    assert response.status_code == 302
+    client.logout()
+    listing = _text(client.get(public))
+    assert f"Annual report {YEAR}" in listing
+    for fmt in ("pdf", "html", "xlsx", "json"):
+        assert reverse("publication:report-file", args=[YEAR, fmt]) in listing
+    download = client.get(reverse("publication:report-file", args=[YEAR, "xlsx"]))
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    # The scorecards link to the reports.
+    assert public in _text(client.get(reverse("publication:overview", args=[YEAR])))
+
+    client.force_login(people["council_admin"])
+    client.post(reverse("publication:report-publish", args=[build.pk]), {"public": "no"})
+    client.logout()
+    assert client.get(reverse("publication:report-file", args=[YEAR, "pdf"])).status_code == 404
+
+
+def test_a_report_of_embargoed_results_stays_off_the_public_page(client, ready, people):
+    from residentvoice.publication.models import ReportFile, ReportStatus
+
+    publication = services.cycle_publish(
+        cycle=ready,
+        by=people["council_admin"],
+        publish_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    build = ReportBuild.objects.create(
+        reporting_year=YEAR, publication=publication, status=ReportStatus.DONE
+    )
+    ReportFile.objects.create(build=build, format="json", file="reports/x.json", size=2)
+    services.report_make_public(build=build, public=True)
+    assert "No annual report has been published yet" in _text(
+        client.get(reverse("publication:reports"))
+    )
+    assert client.get(reverse("publication:report-file", args=[YEAR, "json"])).status_code == 404
+
+
+def test_a_report_not_built_cannot_be_published(db, published, people):
+    build = ReportBuild.objects.create(reporting_year=YEAR)
+    with pytest.raises(ValidationError):
+        services.report_make_public(build=build, public=True)
 
 
 def test_the_status_page_shows_progress_until_the_report_is_ready(client, published, people):
     client.force_login(people["council_admin"])
-    build = ReportBuild.objects.create(reporting_year=YEAR, format="pdf")
+    build = ReportBuild.objects.create(reporting_year=YEAR)
     page = _text(client.get(reverse("publication:report-status", args=[build.pk])))
     assert "Check progress" in page  # without JavaScript
     assert "publication/report_status.js" in page  # with it, the box updates itself
-    assert client.get(reverse("publication:report-download", args=[build.pk])).status_code == 404
+    assert "Publish this report" not in page
+    download = reverse("publication:report-download", args=[build.pk, "pdf"])
+    assert client.get(download).status_code == 404
 
 
 def test_a_failed_build_says_why(db, people):
     from residentvoice.publication.tasks import report_build_task
 
-    build = ReportBuild.objects.create(reporting_year="2031-32", format="pdf")
+    build = ReportBuild.objects.create(reporting_year="2031-32")
     report_build_task.call(build.pk)
     build.refresh_from_db()
     assert build.status == "failed"

@@ -1,19 +1,27 @@
-"""The demonstration's charter assessments: two past cycles (2022-23, 2023-24) taken through every
-stage to "ready to publish", and the current one (2024-25) in council review, for all twenty demo
-landlords. Everything in them is synthetic and the cycles are marked `is_demo`.
+"""The demonstration's charter assessments, for all twenty demo landlords: every past year (from
+2022-23 to the year before the current one) taken through every stage to "ready to publish", and
+the current year (the latest reporting year that has ended on the day of loading) in
+self-assessment, with most landlords drafting, a few submitted and two not started. Everything
+in them is synthetic and the cycles are marked `is_demo`.
+
+Each step happens on its own date, inside its cycle's stage windows, on the demonstration's clock
+(`demo.clock`): a 2023-24 self-assessment is drafted and submitted in the spring of 2024, the
+council reviews it in the summer, and so on; only the current year is dated from the day the
+demonstration is loaded, and never after it. Evidence is a small generated PDF labelled as a
+synthetic demonstration document (`demo.documents`), stored like any upload.
 
 Opening cycles, stage moves, reviewer assignments, sign-offs, residents' reality checks and
-sessions, comment moderation, evidence requests and final ratings go through the assessment
-services, so every stage rule (and the "all moderated" check) holds. The bulk of the answers (the
-self-assessments with their evidence and actions, the council's reviews and the landlords'
-replies with their reply evidence) is written in bulk straight to the tables, bypassing the
-services' checks, with one history row per change attributed to the demonstration person who
-would have made it; a change to those services' rules must be mirrored here by hand (each
-disagreeing reply, for example, carries a piece of reply evidence, as `item_reply` requires).
+sessions, comment moderation and final ratings go through the assessment services, so every
+stage rule (and the "all moderated" check) holds. The bulk of the answers (the self-assessments
+with their evidence and actions, the council's reviews and the landlords' replies with their
+reply evidence) is written in bulk straight to the tables, bypassing the services' checks, with
+one history row per change attributed to the demonstration person who would have made it; a
+change to those services' rules must be mirrored here by hand (each disagreeing reply, for
+example, carries a piece of reply evidence, as `item_reply` requires).
 
 Choices come from a random generator seeded per cycle, landlord and commitment, so the same
-demonstration is built every time. A cycle that already exists is left alone: loading twice
-changes nothing.
+demonstration is built every time (on the same day). A cycle that already exists is left alone:
+loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ import datetime
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -29,7 +38,6 @@ from typing import Any
 import yaml
 from django.db import connection
 from django.utils import timezone
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
@@ -41,7 +49,6 @@ from residentvoice.assessment.models import (
     AssessmentItem,
     CriterionRating,
     Evidence,
-    EvidenceKind,
     ImprovementAction,
     Participation,
     RealityCheck,
@@ -49,10 +56,22 @@ from residentvoice.assessment.models import (
     Stage,
 )
 from residentvoice.charter.models import Charter, RatingOption
+from residentvoice.core.reporting_years import reporting_year_bounds, reporting_year_of
 from residentvoice.organisations.models import Landlord
 
+from .clock import demo_clock, moment
+from .documents import EvidenceDocuments
+
 ASSESSMENT_DATA = Path(__file__).parent / "data" / "assessment.yaml"
-PAST_STAGES = [Stage.RIGHT_OF_REPLY, Stage.MODERATION, Stage.READY_TO_PUBLISH]
+# The stages with dates, in order (a cycle opens in preparation, a fortnight before the first).
+DATED_STAGES = [
+    Stage.SELF_ASSESSMENT,
+    Stage.COUNCIL_REVIEW,
+    Stage.RIGHT_OF_REPLY,
+    Stage.MODERATION,
+    Stage.READY_TO_PUBLISH,
+]
+Window = tuple[datetime.date, datetime.date]
 
 
 @contextmanager
@@ -122,21 +141,102 @@ class _People:
         return [person for person in (self.council_officer, self.council_admin) if person]
 
 
+def _shift_year(year: str, years: int) -> str:
+    start = reporting_year_bounds(year)[0].year + years
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def current_reporting_year(today: datetime.date) -> str:
+    """The year a council assesses on `today`: the latest reporting year that has ended."""
+    return _shift_year(reporting_year_of(today), -1)
+
+
+def _working_day(day: datetime.date, *, forward: bool = True) -> datetime.date:
+    """The day itself on a weekday; otherwise the Monday after (or the Friday before)."""
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1 if forward else -1)
+    return day
+
+
+def _window(opens: datetime.date, closes: datetime.date) -> Window:
+    return _working_day(opens), _working_day(closes, forward=False)
+
+
+@dataclass
+class YearPlan:
+    """One demonstration cycle: its year, its stage windows and how well landlords do."""
+
+    year: str
+    dates: dict[str, Window]
+    level: float
+    current: bool = False
+    today: datetime.date | None = None
+
+    def opens(self, stage: str) -> datetime.date:
+        return self.dates[stage][0]
+
+    def during(self, stage: str, fraction: float, hour: int = 10) -> datetime.datetime:
+        """A moment `fraction` of the way through `stage`'s window (0 its first day, 1 its
+        last); in the current year never later than the day before loading."""
+        opens, closes = self.dates[stage]
+        if self.today is not None:
+            closes = min(closes, self.today - datetime.timedelta(days=1))
+        days = max(0, (closes - opens).days)
+        return moment(opens + datetime.timedelta(days=round(days * fraction)), hour)
+
+
+def _day(value: Any, *, years: int = 0) -> datetime.date:
+    """A date from the data file, `years` later."""
+    day = datetime.date.fromisoformat(str(value))
+    return day.replace(year=day.year + years)
+
+
+def demo_years(data: dict[str, Any], today: datetime.date) -> list[YearPlan]:
+    """Every demonstration year, oldest first: each past year on its own dates (listed, or
+    following the last listed), then the current year dated from `today`."""
+    current = current_reporting_year(today)
+    listed = {str(spec["year"]): spec for spec in data["years"]}
+    plans: list[YearPlan] = []
+    year = str(data["years"][0]["year"])
+    while year < current:
+        spec = listed.get(year, data["years"][-1])
+        later = reporting_year_bounds(year)[0].year - reporting_year_bounds(spec["year"])[0].year
+        dates = {
+            stage: _window(_day(opens, years=later), _day(closes, years=later))
+            for stage, (opens, closes) in spec["dates"].items()
+        }
+        level = min(2.4, float(spec["level"]) + float(data["level_step"]) * later)
+        plans.append(YearPlan(year=year, dates=dates, level=level))
+        year = _shift_year(year, 1)
+    days = data["current"]["days"]
+    dates = {
+        stage: _window(
+            today + datetime.timedelta(days=int(first)), today + datetime.timedelta(days=int(last))
+        )
+        for stage, (first, last) in days.items()
+    }
+    level = float(data["current"]["level"])
+    plans.append(YearPlan(year=current, dates=dates, level=level, current=True, today=today))
+    return plans
+
+
 class _CycleBuilder:
-    """Takes one demonstration cycle through its stages with the services."""
+    """Takes one demonstration cycle through its stages with the services, each step on its
+    own date."""
 
     def __init__(
         self,
         *,
-        spec: dict[str, Any],
+        plan: YearPlan,
         data: dict[str, Any],
         charter: Charter,
         landlords: list[Landlord],
         people: _People,
+        documents: EvidenceDocuments,
     ) -> None:
-        self.spec, self.data, self.charter = spec, data, charter
-        self.landlords, self.people = landlords, people
-        self.year: str = spec["year"]
+        self.plan, self.data, self.charter = plan, data, charter
+        self.landlords, self.people, self.documents = landlords, people, documents
+        self.year: str = plan.year
         self.scale = list(
             RatingOption.objects.filter(scale__charter=charter).order_by("order", "points")
         )
@@ -153,27 +253,29 @@ class _CycleBuilder:
         return random.Random(seed)  # noqa: S311 (made-up demonstration data, not security)
 
     def move(self, stage: str) -> None:
-        with acting_as(self.people.council_admin):
+        """The council admin moves the cycle on, on the morning the stage opens."""
+        with demo_clock(moment(self.plan.opens(stage), 9)), acting_as(self.people.council_admin):
             services.cycle_stage_move(
                 cycle=self.cycle, to_stage=stage, by=self.people.council_admin
             )
 
+    @staticmethod
+    def spread(index: int, count: int, first: float, last: float) -> float:
+        """Where the `index`th of `count` landlords acts, between fractions `first` and `last`
+        of a stage's window."""
+        return first + (last - first) * index / max(1, count - 1)
+
     # ------------------------------------------------------------------------------------------
 
     def build(self) -> AssessmentCycle:
-        dates: dict[str, tuple[datetime.date | None, datetime.date | None]] = {
-            stage: (
-                datetime.date.fromisoformat(str(opens)),
-                datetime.date.fromisoformat(str(closes)),
-            )
-            for stage, (opens, closes) in self.spec["dates"].items()
-        }
-        with acting_as(self.people.council_admin):
+        plan = self.plan
+        prepared = moment(plan.opens(Stage.SELF_ASSESSMENT) - datetime.timedelta(days=14))
+        with demo_clock(prepared), acting_as(self.people.council_admin):
             self.cycle = services.cycle_open(
                 reporting_year=self.year,
                 landlords=self.landlords,
                 charter=self.charter,
-                stage_dates=dates,
+                stage_dates=dict(plan.dates),
                 is_demo=True,
                 by=self.people.council_admin,
             )
@@ -188,35 +290,60 @@ class _CycleBuilder:
                     )
         self.move(Stage.SELF_ASSESSMENT)
         self.refresh()
-        for participation in participations:
-            self.self_assess(participation)
+        current = self.data["current"] if plan.current else {}
+        not_started = set(current.get("not_started", []))
+        submitting = [
+            p
+            for p in participations
+            if not plan.current or p.landlord.short_name in set(current.get("submitted", []))
+        ]
+        drafting = [p for p in participations if p.landlord.short_name not in not_started]
+        for index, participation in enumerate(drafting):
+            with demo_clock(
+                plan.during(Stage.SELF_ASSESSMENT, self.spread(index, len(drafting), 0.1, 0.6))
+            ):
+                self.self_assess(
+                    participation,
+                    rated_share=1.0
+                    if participation in submitting
+                    else float(current.get("rated_share", 1.0)),
+                )
         self.refresh()
         self.reality_checks()
-        waiting = set(self.spec.get("not_submitted", []))
-        for participation in participations:
-            if participation.landlord.short_name not in waiting:
-                by = self.people.admin_of.get(participation.landlord_id)
-                with acting_as(by):
-                    services.participation_submit(participation=participation, by=by)
+        for index, participation in enumerate(submitting):
+            by = self.people.admin_of.get(participation.landlord_id)
+            at = plan.during(
+                Stage.SELF_ASSESSMENT, self.spread(index, len(submitting), 0.75, 1.0), 16
+            )
+            with demo_clock(at), acting_as(by):
+                services.participation_submit(participation=participation, by=by)
+        if plan.current:
+            return self.cycle
         self.move(Stage.COUNCIL_REVIEW)
         self.refresh()
-        share = float(self.spec.get("reviewed_share", 1.0))
-        for participation in participations:
-            if participation.landlord.short_name not in waiting:
-                self.review(participation, share)
-        if self.spec["stage"] == Stage.COUNCIL_REVIEW:
-            self.refresh()
-            self.evidence_requests(participations)
-            return self.cycle
-        self.moderate_comments()
+        for index, participation in enumerate(participations):
+            with demo_clock(
+                plan.during(
+                    Stage.COUNCIL_REVIEW, self.spread(index, len(participations), 0.05, 0.85)
+                )
+            ):
+                self.review(participation)
+        with demo_clock(plan.during(Stage.COUNCIL_REVIEW, 0.95)):
+            self.moderate_comments()
         self.move(Stage.RIGHT_OF_REPLY)
         self.refresh()
-        for participation in participations:
-            self.reply(participation)
+        for index, participation in enumerate(participations):
+            with demo_clock(
+                plan.during(Stage.RIGHT_OF_REPLY, self.spread(index, len(participations), 0.1, 0.9))
+            ):
+                self.reply(participation)
         self.move(Stage.MODERATION)
         self.refresh()
-        for participation in participations:
-            self.moderate(participation)
+        for index, participation in enumerate(participations):
+            with demo_clock(
+                plan.during(Stage.MODERATION, self.spread(index, len(participations), 0.1, 0.9))
+            ):
+                self.moderate(participation)
         self.move(Stage.READY_TO_PUBLISH)
         return self.cycle
 
@@ -238,8 +365,10 @@ class _CycleBuilder:
 
     # Self-assessment --------------------------------------------------------------------------
 
-    def self_assess(self, participation: Participation) -> None:
-        """Each landlord's answers, evidence and actions, written in bulk with their history."""
+    def self_assess(self, participation: Participation, *, rated_share: float = 1.0) -> None:
+        """Each landlord's answers, evidence and actions, written in bulk with their history.
+        With `rated_share` below 1 it is a draft: every commitment is described, but only about
+        that share of them rated (at least one is left for the landlord's staff)."""
         landlord = participation.landlord
         staff = self.people.staff_of.get(landlord.pk)
         strength = float(self.data["strength"].get(landlord.short_name, 0.0))
@@ -254,6 +383,15 @@ class _CycleBuilder:
         criteria_changed: list[CriterionRating] = []
         evidence: list[Evidence] = []
         actions: list[ImprovementAction] = []
+        rateable = [
+            item for item in items if not (no_estates and item.commitment.not_applicable_allowed)
+        ]
+        # A draft leaves a few commitments unrated (at least one), chosen by a seeded draw.
+        unrated: set[int] = set()
+        if rated_share < 1 and rateable:
+            left = max(1, round(len(rateable) * (1 - rated_share)))
+            draw = self.random(landlord.slug, "draft")
+            unrated = {item.pk for item in draw.sample(rateable, k=min(left, len(rateable)))}
         for item in items:
             number = item.commitment.number
             words = self.data["commitments"][number]
@@ -269,28 +407,37 @@ class _CycleBuilder:
                 item.how_residents_involved = ""
                 continue
             # Landlords rate themselves a little above where the council will land.
-            score = self.spec["level"] + strength + pick.gauss(0.25, 0.6)
+            score = self.plan.level + strength + pick.gauss(0.25, 0.6)
             index = max(0, min(top, round(score)))
-            self.self_scores[item.pk] = index
-            item.self_rating = self.scale[index]
-            for criterion in self.criteria.get(item.commitment_id, []):
-                row = criterion_rows[(item.pk, criterion.pk)]
-                row.rating = self.scale[max(0, index - pick.randint(0, 1))]
-                criteria_changed.append(row)
+            if item.pk not in unrated:
+                self.self_scores[item.pk] = index
+                item.self_rating = self.scale[index]
+                for criterion in self.criteria.get(item.commitment_id, []):
+                    row = criterion_rows[(item.pk, criterion.pk)]
+                    row.rating = self.scale[max(0, index - pick.randint(0, 1))]
+                    criteria_changed.append(row)
             titles = pick.sample(words["evidence"], k=pick.randint(1, len(words["evidence"])))
             for n, title in enumerate(titles):
+                document = self.documents.pdf(
+                    title=title,
+                    commitment=item.commitment,
+                    summary=words["doing"][0].format(short="The landlord"),
+                    involvement=words["involved"][0].format(short="The landlord"),
+                )
                 evidence.append(
-                    Evidence(
-                        item=item,
-                        kind=EvidenceKind.LINK,
-                        title=title,
-                        url=f"https://example.org/{landlord.slug}/{self.year}/"
-                        f"{slugify(title)[:60]}",
-                        page=f"p. {pick.randint(2, 30)}" if n == 0 else "",
-                        is_public=pick.random() < 0.8,
-                        added_by=staff,
+                    self.documents.attach(
+                        Evidence(
+                            item=item,
+                            title=title,
+                            page="p. 2" if n == 0 else "",
+                            is_public=pick.random() < 0.8,
+                            added_by=staff,
+                        ),
+                        document,
                     )
                 )
+            if item.pk in unrated:
+                continue
             if index < 2 or pick.random() < 0.15:
                 actions.append(
                     ImprovementAction(
@@ -321,8 +468,9 @@ class _CycleBuilder:
         bulk_create_with_history(actions, ImprovementAction, default_user=staff)
 
     def reality_checks(self) -> None:
-        """The demonstration resident checks a few of their landlord's claims."""
-        answers = self.data["reality"].get(self.year, [])
+        """The demonstration resident checks a few of their landlord's claims (late in the
+        self-assessment), and the council records the sessions it held with residents."""
+        answers = self.data["reality"].get("current" if self.plan.current else self.year, [])
         checker = self.people.residents.get(self.data["reality_checker"].lower())
         participation = None
         if checker is not None:
@@ -330,7 +478,7 @@ class _CycleBuilder:
             participation = self.cycle.participations.filter(landlord_id=landlord_id).first()
         if participation is not None:
             items = {item.commitment.number: item for item in self.items(participation)}
-            with acting_as(resident):
+            with demo_clock(self.plan.during(Stage.SELF_ASSESSMENT, 0.7, 19)), acting_as(resident):
                 for number, answer, comment in answers:
                     item = items.get(number)
                     if item is None or item.self_not_applicable:
@@ -344,11 +492,12 @@ class _CycleBuilder:
             if landlord is None:
                 continue
             participation = self.cycle.participations.get(landlord=landlord)
-            with acting_as(self.people.council_officer):
+            held = datetime.date.fromisoformat(str(held_on))
+            with demo_clock(moment(held, 17)), acting_as(self.people.council_officer):
                 services.reality_session_record(
                     participation=participation,
                     by=self.people.council_officer,
-                    held_on=datetime.date.fromisoformat(str(held_on)),
+                    held_on=held,
                     residents_count=count,
                     summary=summary,
                     commitments=self.charter.commitments.filter(number__in=numbers),
@@ -366,15 +515,13 @@ class _CycleBuilder:
 
     # Council review ---------------------------------------------------------------------------
 
-    def review(self, participation: Participation, share: float) -> None:
+    def review(self, participation: Participation) -> None:
         reviewer = participation.reviewer
         feedback = self.data["feedback"]
         now = timezone.now()
         reviewed = []
         for item in self.items(participation):
             pick = self.random(participation.landlord.slug, item.commitment.number, "review")
-            if pick.random() >= share:
-                continue
             words = self.data["commitments"][item.commitment.number]
             strength = pick.choice(feedback["strength_lines"])
             if item.self_not_applicable:
@@ -411,24 +558,6 @@ class _CycleBuilder:
             default_user=reviewer,
         )
 
-    def evidence_requests(self, participations: list[Participation]) -> None:
-        """Two open requests for more evidence in the current cycle, due a fortnight ahead."""
-        due = timezone.localdate() + datetime.timedelta(days=14)
-        wanted = [(participations[0], 3), (participations[min(5, len(participations) - 1)], 9)]
-        for participation, number in wanted:
-            item = next(i for i in self.items(participation) if i.commitment.number == number)
-            if item.reviewed_at is not None or item.self_not_applicable:
-                continue
-            reviewer = participation.reviewer
-            with acting_as(reviewer):
-                services.evidence_request_create(
-                    item=item,
-                    by=reviewer,
-                    message="Please add the notes or report that show residents' part in this, "
-                    "for example minutes or the published report.",
-                    due_on=due,
-                )
-
     # Right of reply and moderation ------------------------------------------------------------
 
     def reply(self, participation: Participation) -> None:
@@ -442,16 +571,24 @@ class _CycleBuilder:
             if lower and pick.random() < 0.12:
                 item.reply_position = ReplyPosition.DISAGREE
                 item.reply_reason = pick.choice(reasons)
+                document = self.documents.pdf(
+                    title="Further evidence for our reply",
+                    summary="This document stands in for the further evidence a landlord gives "
+                    "when it disagrees with the council's rating: a later report, minutes or "
+                    "figures the council had not seen.",
+                    involvement="Residents' own words, from the meetings and surveys the reply "
+                    "points to, would be here.",
+                )
                 evidence.append(
-                    Evidence(
-                        item=item,
-                        kind=EvidenceKind.LINK,
-                        title="Further evidence for our reply",
-                        url=f"https://example.org/{participation.landlord.slug}/{self.year}/"
-                        f"reply-{item.commitment.number}",
-                        is_public=True,
-                        for_reply=True,
-                        added_by=staff,
+                    self.documents.attach(
+                        Evidence(
+                            item=item,
+                            title="Further evidence for our reply",
+                            is_public=True,
+                            for_reply=True,
+                            added_by=staff,
+                        ),
+                        document,
                     )
                 )
             else:
@@ -503,7 +640,9 @@ class _CycleBuilder:
         _save_with_history(actions, ImprovementAction, ["status"], default_user=admin)
 
 
-def assessment_demo_load(*, landlords: list[Landlord], path: Path = ASSESSMENT_DATA) -> list[str]:
+def assessment_demo_load(
+    *, landlords: list[Landlord], today: datetime.date, path: Path = ASSESSMENT_DATA
+) -> list[str]:
     """Build the demonstration cycles that do not exist yet; returns what was created."""
     from residentvoice.charter.selectors import charter_current
 
@@ -512,12 +651,18 @@ def assessment_demo_load(*, landlords: list[Landlord], path: Path = ASSESSMENT_D
         return []
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     people = _People()
+    documents = EvidenceDocuments()
     created = []
-    for spec in data["years"]:
-        if AssessmentCycle.objects.filter(reporting_year=spec["year"]).exists():
+    for plan in demo_years(data, today):
+        if AssessmentCycle.objects.filter(reporting_year=plan.year).exists():
             continue
         _CycleBuilder(
-            spec=spec, data=data, charter=charter, landlords=landlords, people=people
+            plan=plan,
+            data=data,
+            charter=charter,
+            landlords=landlords,
+            people=people,
+            documents=documents,
         ).build()
-        created.append(f"assessment cycle {spec['year']}")
+        created.append(f"assessment cycle {plan.year}")
     return created

@@ -1,7 +1,9 @@
-"""Loads the Richmond demonstration: council, twenty landlords, default charter, a person per role.
+"""Loads the Richmond demonstration: council, twenty landlords, default charter, a person per role,
+and then each year's story: participation, assessments, good practice and published results.
 
 Every write goes through the owning app's services, and each writes only what changed, so loading
-twice changes nothing (no new rows, no new history).
+twice changes nothing (no new rows, no new history). Past years happen on their own dates (the
+demonstration's clock, `demo.clock`); the current year is dated from the day of loading.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
-from residentvoice.accounts.models import ResidentRegistration, Role, User
+from residentvoice.accounts.models import ResidentRegistration, Role
 from residentvoice.accounts.services import membership_grant
 from residentvoice.core.notifications import email_withheld
 from residentvoice.organisations.models import Landlord, StockArea
@@ -24,6 +28,8 @@ from residentvoice.organisations.services import (
     landlord_stock_set,
     landlord_update,
 )
+
+from .people import demo_person
 
 DEMO_DATA = Path(__file__).parent / "data" / "richmond.yaml"
 DEMO_FIGURES_DATE = datetime.date(2024, 3, 31)
@@ -70,13 +76,15 @@ def _load_landlord(entry: dict[str, Any], default_source: str, result: DemoLoadR
 
 
 def _load_person(
-    entry: dict[str, Any], password: str, landlords: dict[str, Landlord], result: DemoLoadResult
+    entry: dict[str, Any],
+    password_hash: str,
+    landlords: dict[str, Landlord],
+    result: DemoLoadResult,
 ) -> None:
-    user = User.objects.filter(email__iexact=entry["email"]).first()
-    if user is None:
-        user = User.objects.create_user(
-            email=entry["email"], password=password, full_name=entry["name"], is_demo=True
-        )
+    user, made = demo_person(
+        email=entry["email"], full_name=entry["name"], password_hash=password_hash
+    )
+    if made:
         result.created.append(f"person {user.email}")
     landlord = landlords.get(entry.get("landlord", ""))
     if entry["role"] == "applicant":
@@ -99,7 +107,9 @@ def _load_person(
 
 @email_withheld()  # its history is written as if it happened; nobody is emailed about it
 @transaction.atomic
-def demo_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
+def demo_load(*, path: Path = DEMO_DATA, today: datetime.date | None = None) -> DemoLoadResult:
+    """Load what is missing of the demonstration. `today` (the real date unless given) decides
+    which year is current; the years before it are published."""
     from residentvoice.charter.services import DEFAULT_CHARTER_PATH, charter_load
     from residentvoice.demo.assessment import assessment_demo_load
     from residentvoice.demo.participation import demo_participation_load
@@ -108,6 +118,10 @@ def demo_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
     from residentvoice.demo.tsm import demo_tsm_load
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    today = today or timezone.localdate()
+    # One hash for every demonstration person (they share the password): hashing is slow on
+    # purpose, and some thirty people would otherwise take most of the load's time.
+    password_hash = make_password(data["password"])
     result = DemoLoadResult()
     council = data["council"]
     council_set(
@@ -122,15 +136,19 @@ def demo_load(*, path: Path = DEMO_DATA) -> DemoLoadResult:
         landlords[landlord.short_name] = landlord
     result.landlords = len(landlords)
     for entry in data["people"]:
-        _load_person(entry, data["password"], landlords, result)
+        _load_person(entry, password_hash, landlords, result)
     result.people = len(data["people"])
     loaded = charter_load(path=DEFAULT_CHARTER_PATH)
     result.charter = str(loaded)
     result.created.extend(demo_tsm_load().created)  # the regulator's real 2023-24 figures
-    # Synthetic consultations and scrutiny for RHP and PA Housing, labelled as such.
-    result.created.extend(demo_participation_load(landlords=landlords, password=data["password"]))
-    # Synthetic charter assessments: 2022-23 and 2023-24 ready to publish, 2024-25 in review.
-    result.created.extend(assessment_demo_load(landlords=list(landlords.values())))
+    # Synthetic consultations and scrutiny for RHP and PA Housing, labelled as such, one of them
+    # open today.
+    result.created.extend(
+        demo_participation_load(landlords=landlords, password_hash=password_hash, today=today)
+    )
+    # Synthetic charter assessments: every past year ready to publish, the current one in
+    # self-assessment.
+    result.created.extend(assessment_demo_load(landlords=list(landlords.values()), today=today))
     # Synthetic good practice, approved for the public library before the results are
     # published, so the published years carry it.
     result.created.extend(demo_practices_load(landlords=landlords))

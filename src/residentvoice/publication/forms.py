@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from residentvoice.core.forms import GovukForm
 
-from .models import Publication, ReportFormat, SizeBand
+from .models import Publication, SizeBand
 from .services import NOT_APPLICABLE_CODE
 
 
@@ -201,10 +201,4 @@ class ReportTextForm(GovukForm):
         required=False,
         help_text="What the council and landlords will do next; a blank line between paragraphs",
         widget=forms.Textarea(attrs={"rows": 6}),
-    )
-
-
-class ReportBuildForm(GovukForm):
-    format = forms.ChoiceField(
-        label="Format", choices=ReportFormat.choices, widget=forms.RadioSelect, initial="pdf"
     )

@@ -245,10 +245,19 @@ class ReportFormat(models.TextChoices):
 
 
 class ReportBuild(TimeStampedModel):
-    """An annual report built in the background at a council admin's request."""
+    """An annual report built in the background at a council admin's request, in every format
+    at once (`ReportFile`). Once built, a council admin may publish it: the public reports page
+    then lists it, from the moment the results it was built from are public."""
 
     reporting_year = models.CharField(max_length=7)
-    format = models.CharField(max_length=4, choices=ReportFormat.choices)
+    publication = models.ForeignKey(
+        Publication,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="report_builds",
+        help_text="The published version the report was built from",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -258,11 +267,35 @@ class ReportBuild(TimeStampedModel):
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done")
     step = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
-    file = models.FileField(upload_to="reports/", blank=True, max_length=300)
     finished_at = models.DateTimeField(null=True, blank=True)
+    is_public = models.BooleanField(
+        default=False, help_text="Listed on the public reports page once it is built"
+    )
+    made_public_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Annual report {self.reporting_year} ({self.format})"
+        return f"Annual report {self.reporting_year}"
+
+
+class ReportFile(models.Model):
+    """One format of a built annual report."""
+
+    build = models.ForeignKey(ReportBuild, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=4, choices=ReportFormat.choices)
+    file = models.FileField(upload_to="reports/", max_length=300)
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["build", "format"], name="one_report_file_a_format")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.build} ({self.format})"
+
+    @property
+    def filename(self) -> str:
+        return f"annual-report-{self.build.reporting_year}.{self.format}"

@@ -347,9 +347,56 @@ def _rating_rank(data: dict[str, Any]) -> dict[str, int | None]:
     return ranks
 
 
+def _took_part(section: dict[str, Any]) -> bool:
+    """Whether any participation at all was recorded for a landlord in the year."""
+    return any(section["participation"].values())
+
+
+def _shown_tables(data: dict[str, Any]) -> dict[str, bool]:
+    """Which of the tables that can be empty have something in them. An empty table (a row of
+    "None", every figure nought) is left out of the report, with one sentence instead."""
+    landlords = data["landlords"]
+    changes = data["changes"]
+    return {
+        "improved": bool(changes["previous_year"] and changes["improved"]),
+        "declined": bool(changes["previous_year"] and changes["declined"]),
+        "residents": any(
+            s["residents"]["answered"] or s["residents"]["meetings"] for s in landlords
+        ),
+        "participation": bool(data["participation_recorded"])
+        and any(_took_part(s) for s in landlords),
+        "measures": any(s["participation_measures"] for s in landlords),
+    }
+
+
+# The report's numbered tables, in order; the ones that can be empty are numbered only when shown.
+NUMBERED_TABLES = [
+    "commitments",
+    "shares",
+    "matrix",
+    "per_commitment",
+    "improved",
+    "declined",
+    "borough",
+    "stages",
+    "appendix",
+    "rating_counts",
+    "residents",
+    "participation",
+    "measures",
+    "method",
+]
+
+
+def _table_numbers(shown: dict[str, bool]) -> dict[str, int]:
+    present = [name for name in NUMBERED_TABLES if shown.get(name, True)]
+    return {name: number for number, name in enumerate(present, start=1)}
+
+
 def report_html(data: dict[str, Any], *, progress: Progress | None = None) -> str:
     """The report as one HTML document, with its charts drawn as SVG."""
     tick = progress or (lambda done, total, step: None)
+    shown = _shown_tables(data)
     ranks = _rating_rank(data)
     count = len(data["charter"]["ratings"])
     colours = {label: charts.rating_colour(rank, count) for label, rank in ranks.items()}
@@ -399,7 +446,9 @@ def report_html(data: dict[str, Any], *, progress: Progress | None = None) -> st
             "change_text": change_text,
             "participation_labels": list(PARTICIPATION.items()),
             "method_labels": list(METHOD_COUNTS.items()),
-            "has_measures": any(s["participation_measures"] for s in data["landlords"]),
+            "shown": shown,
+            "numbers": _table_numbers(shown),
+            "took_part": {s["slug"]: _took_part(s) for s in data["landlords"]},
         },
     )
 
@@ -679,3 +728,25 @@ def report_build(
         content = html.encode("utf-8") if fmt == "html" else report_pdf(html, progress=tick)
     tick(100, 100, "Finished")
     return content
+
+
+def report_build_all(
+    year: str,
+    *,
+    user: Any = None,
+    include_embargoed: bool = False,
+    progress: Progress | None = None,
+) -> tuple[Publication, dict[str, bytes]]:
+    """The annual report for `year` in every format, from one reading of the data: the
+    published version it was built from, and each format's content by name."""
+    tick = progress or (lambda done, total, step: None)
+    publication = report_publication(year, user=user, include_embargoed=include_embargoed)
+    data = report_data(publication, progress=tick)
+    html = report_html(data, progress=tick)
+    content = {"pdf": report_pdf(html, progress=tick)}
+    tick(95, 100, "Writing the spreadsheet and the data")
+    content["html"] = html.encode("utf-8")
+    content["xlsx"] = report_xlsx(data)
+    content["json"] = report_json(data)
+    tick(100, 100, "Finished")
+    return publication, content

@@ -20,6 +20,9 @@ from .models import (
     LandlordResult,
     Publication,
     PublicationSettings,
+    ReportBuild,
+    ReportFile,
+    ReportStatus,
     SizeBand,
 )
 
@@ -465,4 +468,59 @@ def landlord_latest_ratings(*, slug: str) -> LandlordRatings | None:
                 ratings=by_publication[pk],
                 is_demo=is_demo,
             )
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The annual report
+
+REPORT_FORMAT_ORDER = ("pdf", "html", "xlsx", "json")
+
+
+@dataclass
+class PublishedReport:
+    """A year's annual report as the public sees it: the newest one a council admin published,
+    built from results that are public now."""
+
+    build: ReportBuild
+    files: list[ReportFile]
+    newest_version: int  # the year's newest public version, perhaps newer than the report's
+
+
+def report_files(build: ReportBuild) -> list[ReportFile]:
+    """A built report's files, PDF first (from a prefetch when there is one)."""
+    order = {fmt: n for n, fmt in enumerate(REPORT_FORMAT_ORDER)}
+    return sorted(build.files.all(), key=lambda f: order.get(f.format, len(order)))
+
+
+def published_reports() -> list[PublishedReport]:
+    """Each year's published annual report, newest year first, in three queries."""
+    now = timezone.now()
+    builds = (
+        ReportBuild.objects.filter(
+            is_public=True, status=ReportStatus.DONE, publication__publish_at__lte=now
+        )
+        .select_related("publication")
+        .prefetch_related("files")
+        .order_by("-reporting_year", "-made_public_at", "-pk")
+    )
+    newest: dict[str, int] = {}
+    for year, version in publications_public().values_list("reporting_year", "version"):
+        newest[year] = max(version, newest.get(year, 0))
+    reports: dict[str, PublishedReport] = {}
+    for build in builds:
+        if build.reporting_year not in reports:
+            reports[build.reporting_year] = PublishedReport(
+                build=build,
+                files=report_files(build),
+                newest_version=newest.get(build.reporting_year, 0),
+            )
+    return list(reports.values())
+
+
+def published_report_file(year: str, fmt: str) -> ReportFile | None:
+    """One format of the year's published annual report, if there is one."""
+    for report in published_reports():
+        if report.build.reporting_year == year:
+            return next((f for f in report.files if f.format == fmt), None)
     return None

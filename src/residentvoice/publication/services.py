@@ -30,7 +30,7 @@ from .models import (
     PublicationSettings,
     PublishedFile,
     ReportBuild,
-    ReportFormat,
+    ReportFile,
     ReportStatus,
     ReportText,
 )
@@ -410,19 +410,21 @@ def report_text_update(*, reporting_year: str, foreword: str, next_steps: str) -
 # The annual report in the background
 
 
-def report_build_request(*, reporting_year: str, format: str, by: Any) -> ReportBuild:
-    """Queue the annual report for a published year; a background task builds it."""
+def report_build_request(*, reporting_year: str, by: Any, public: bool = False) -> ReportBuild:
+    """Queue the annual report for a published year, in every format; a background task builds
+    it. With `public` it is listed on the public reports page as soon as it is built."""
     from .report import ReportUnavailableError, report_publication
 
-    if format not in ReportFormat.values:
-        raise ValidationError({"format": "Choose PDF, HTML, XLSX or JSON."})
     try:
         report_publication(reporting_year, user=by)
     except ReportUnavailableError as error:
         raise ValidationError(str(error)) from error
     with transaction.atomic():
         build = ReportBuild.objects.create(
-            reporting_year=reporting_year, format=format, requested_by=by
+            reporting_year=reporting_year,
+            requested_by=by,
+            is_public=public,
+            made_public_at=timezone.now() if public else None,
         )
         build_id = build.pk
         transaction.on_commit(lambda: _enqueue(build_id))
@@ -442,20 +444,48 @@ def report_build_progress(*, build: ReportBuild, progress: int, step: str) -> No
 
 
 def report_build_finish(
-    *, build: ReportBuild, content: bytes | None, filename: str, error: str = ""
+    *,
+    build: ReportBuild,
+    files: dict[str, bytes] | None,
+    publication: Publication | None = None,
+    error: str = "",
 ) -> ReportBuild:
+    """Store each format of a built report (or why it failed)."""
     from django.core.files.base import ContentFile
 
     with transaction.atomic():
         build = ReportBuild.objects.select_for_update().get(pk=build.pk)
         build.finished_at = timezone.now()
-        if content is None:
+        if files is None:
             build.status, build.error = (
                 ReportStatus.FAILED,
                 error or "The report could not be built.",
             )
         else:
-            build.file.save(filename, ContentFile(content), save=False)
+            for fmt, content in files.items():
+                stored = ReportFile(build=build, format=fmt, size=len(content))
+                stored.file.save(
+                    f"annual-report-{build.reporting_year}-{build.pk}.{fmt}",
+                    ContentFile(content),
+                    save=False,
+                )
+                stored.save()
+            build.publication = publication
             build.status, build.progress, build.step = ReportStatus.DONE, 100, "Finished"
         build.save()
+    return build
+
+
+def report_make_public(*, build: ReportBuild, public: bool) -> ReportBuild:
+    """List a built report on the public reports page, or take it off. The page shows it only
+    while the results it was built from are public (after any embargo), and shows the newest
+    public report of each year."""
+    with transaction.atomic():
+        build = ReportBuild.objects.select_for_update().get(pk=build.pk)
+        if public and build.status != ReportStatus.DONE:
+            raise ValidationError("Only a report that has been built can be published.")
+        if build.is_public != public:
+            build.is_public = public
+            build.made_public_at = timezone.now() if public else None
+            build.save(update_fields=["is_public", "made_public_at", "updated_at"])
     return build

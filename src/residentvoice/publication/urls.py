@@ -25,6 +25,7 @@ def _converter(pattern: str, what: str) -> type:
 register_converter(_converter(r"[0-9]{4}-[0-9]{2}", "ReportingYear"), "scorecard_year")
 register_converter(_converter(r"csv|xlsx", "TableFormat"), "table_format")
 register_converter(_converter(r"json|zip", "DatasetFormat"), "dataset_format")
+register_converter(_converter(r"pdf|html|xlsx|json", "ReportFormat"), "report_format")
 
 
 def _year_pages(prefix: str, suffix: str) -> list[URLPattern]:
@@ -74,7 +75,18 @@ urlpatterns = [
     path("manage/<scorecard_year:year>/correct/", views.correct, name="correct"),
     path("manage/<scorecard_year:year>/report/", views.report, name="report"),
     path("manage/reports/<int:pk>/", views.report_status, name="report-status"),
-    path("manage/reports/<int:pk>/download/", views.report_download, name="report-download"),
+    path(
+        "manage/reports/<int:pk>/download.<report_format:fmt>",
+        views.report_download,
+        name="report-download",
+    ),
+    path("manage/reports/<int:pk>/public/", views.report_publish, name="report-publish"),
+    path("reports/", views.reports, name="reports"),
+    path(
+        "reports/<scorecard_year:year>/annual-report.<report_format:fmt>",
+        views.report_file,
+        name="report-file",
+    ),
     path("<scorecard_year:year>/versions/", views.versions, name="versions"),
     path(
         "<scorecard_year:year>/evidence/<int:evidence_id>/",

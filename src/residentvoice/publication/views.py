@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.views.decorators.http import require_POST
 
 from residentvoice.assessment.models import AssessmentCycle, Stage
 from residentvoice.core.files.uploads import upload_response
@@ -34,7 +35,7 @@ from residentvoice.core.permissions import permission_required
 
 from . import charts, forms, opendata, selectors, services, tables
 from .links import scorecard_url
-from .models import Publication, ReportBuild, ReportStatus, ReportText
+from .models import Publication, ReportBuild, ReportFile, ReportStatus, ReportText
 
 FRAGMENT_SECONDS = 60 * 60 * 24
 REPORT_TYPES = {
@@ -606,22 +607,19 @@ def report(request: HttpRequest, year: str) -> HttpResponse:
             "next_steps": text.next_steps if text else "",
         },
     )
-    build_form = forms.ReportBuildForm(
-        request.POST if request.POST.get("action") == "build" else None
-    )
+    build_errors: list[str] = []
     if request.method == "POST" and text_form.is_bound and text_form.is_valid():
         services.report_text_update(reporting_year=year, **text_form.cleaned_data)
         messages.success(request, "The foreword and next steps are saved.")
         return redirect("publication:report", year=year)
-    if request.method == "POST" and build_form.is_bound and build_form.is_valid():
+    if request.method == "POST" and request.POST.get("action") == "build":
         try:
-            build = services.report_build_request(
-                reporting_year=year, format=build_form.cleaned_data["format"], by=request.user
-            )
+            build = services.report_build_request(reporting_year=year, by=request.user)
         except ValidationError as error:
-            form_errors_from(build_form, error)
+            build_errors = error.messages
         else:
             return redirect("publication:report-status", pk=build.pk)
+    builds = list(ReportBuild.objects.filter(reporting_year=year)[:10])
     return render(
         request,
         "publication/report.html",
@@ -629,33 +627,86 @@ def report(request: HttpRequest, year: str) -> HttpResponse:
             "publication": publication,
             "year": year,
             "text_form": text_form,
-            "build_form": build_form,
-            "builds": ReportBuild.objects.filter(reporting_year=year)[:10],
+            "build_errors": build_errors,
+            "builds": builds,
         },
     )
 
 
 @permission_required("publication.build_report")
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
-    build = get_object_or_404(ReportBuild, pk=pk)
+    build = get_object_or_404(ReportBuild.objects.select_related("publication"), pk=pk)
     waiting = build.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
     stale = waiting and build.created_at < timezone.now() - datetime.timedelta(hours=1)
     return render(
         request,
         "publication/report_status.html",
-        {"build": build, "waiting": waiting and not stale, "stale": stale},
+        {
+            "build": build,
+            "files": selectors.report_files(build),
+            "waiting": waiting and not stale,
+            "stale": stale,
+        },
     )
+
+
+def _report_file_response(stored: ReportFile) -> HttpResponse:
+    name = stored.file.name or ""
+    if not name or not default_storage.exists(name):
+        raise Http404("The report file is no longer there")
+    with default_storage.open(name, "rb") as handle:
+        content = handle.read()
+    response = HttpResponse(content, content_type=REPORT_TYPES[stored.format])
+    response["Content-Disposition"] = f'attachment; filename="{stored.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @permission_required("publication.build_report")
-def report_download(request: HttpRequest, pk: int) -> HttpResponse:
-    build = get_object_or_404(ReportBuild, pk=pk, status=ReportStatus.DONE)
-    if not build.file or not default_storage.exists(build.file.name or ""):
-        raise Http404("The report file is no longer there; build it again")
-    with build.file.open("rb") as handle:
-        content = handle.read()
-    response = HttpResponse(content, content_type=REPORT_TYPES[build.format])
-    response["Content-Disposition"] = (
-        f'attachment; filename="annual-report-{build.reporting_year}.{build.format}"'
+def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    stored = get_object_or_404(
+        ReportFile.objects.select_related("build"),
+        build_id=pk,
+        build__status=ReportStatus.DONE,
+        format=fmt,
     )
-    return response
+    return _report_file_response(stored)
+
+
+@permission_required("publication.build_report")
+@require_POST
+def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    build = get_object_or_404(ReportBuild, pk=pk)
+    public = request.POST.get("public") == "yes"
+    try:
+        services.report_make_public(build=build, public=public)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"The {build.reporting_year} annual report is on the public reports page."
+            if public
+            else f"The {build.reporting_year} annual report is no longer on the public reports "
+            "page.",
+        )
+    return redirect("publication:report-status", pk=build.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Published annual reports, for everyone
+
+
+def reports(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "publication/reports.html",
+        {"reports": selectors.published_reports()},
+    )
+
+
+def report_file(request: HttpRequest, year: str, fmt: str) -> HttpResponse:
+    stored = selectors.published_report_file(year, fmt)
+    if stored is None:
+        raise Http404("No annual report has been published for that year in that format")
+    return _report_file_response(stored)

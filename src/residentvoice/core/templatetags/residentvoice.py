@@ -43,3 +43,29 @@ def sortable_header(
         label,
         hint,
     )
+
+
+class ScrollRegionNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, parts: list[template.FilterExpression]) -> None:
+        self.nodelist, self.parts = nodelist, parts
+
+    def render(self, context: template.Context) -> str:
+        return format_html(
+            '<div class="rv-table-scroll" role="region" aria-labelledby="{}" tabindex="0">{}</div>',
+            "".join(str(part.resolve(context)) for part in self.parts),
+            self.nodelist.render(context),
+        )
+
+
+@register.tag
+def scroll_region(parser: template.base.Parser, token: template.base.Token) -> ScrollRegionNode:
+    """`{% scroll_region "caption-id" %}<table>…</table>{% endscroll_region %}`: a table that may be
+    wider than the screen scrolls inside its own region (never the page), named by the table's
+    caption and reachable with the keyboard (the Design System's pattern for wide tables). The id
+    may come in parts, joined: `{% scroll_region "results-" forloop.counter %}`."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes the id of the table's caption")
+    nodelist = parser.parse(("endscroll_region",))
+    parser.delete_first_token()
+    return ScrollRegionNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])

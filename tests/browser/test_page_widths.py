@@ -66,7 +66,8 @@ MEASURE = """() => {
       }
       return true;
     }).slice(0, 3).map(describe);
-    problems.push(`the page is ${root.scrollWidth} px wide in a ${root.clientWidth} px window: ${culprits}`);
+    problems.push(
+      `the page is ${root.scrollWidth} px wide in a ${root.clientWidth} px window: ${culprits}`);
   }
   for (const el of document.body.querySelectorAll('*')) {
     if (['TEXTAREA', 'INPUT', 'SELECT'].includes(el.tagName)) continue;
@@ -76,7 +77,9 @@ MEASURE = """() => {
       && (el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'))
       && el.getAttribute('tabindex') === '0'
       && el.querySelector('table');
-    if (!region) problems.push(`${describe(el)} scrolls sideways but is not a labelled, focusable region around a table`);
+    if (!region) {
+      problems.push(`${describe(el)} scrolls sideways outside a labelled, focusable table region`);
+    }
   }
   return problems;
 }"""
@@ -142,7 +145,11 @@ def test_no_page_scrolls_sideways_at_1280_or_390_px(browser, borough):
     for name, builder, role in _pages() + extra:
         with transaction.atomic():
             ctx = {**borough, "name": name}
-            url = name if name.startswith("/") else reverse(name, kwargs=builder(ctx) if builder else {})
+            url = (
+                name
+                if name.startswith("/")
+                else reverse(name, kwargs=builder(ctx) if builder else {})
+            )
             client.logout()
             user = borough["people"][role]
             if user is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.forms import BoundField
 from django.http import QueryDict
+from django.template.base import FilterExpression
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -46,7 +47,7 @@ def sortable_header(
 
 
 class ScrollRegionNode(template.Node):
-    def __init__(self, nodelist: template.NodeList, parts: list[template.FilterExpression]) -> None:
+    def __init__(self, nodelist: template.NodeList, parts: list[FilterExpression]) -> None:
         self.nodelist, self.parts = nodelist, parts
 
     def render(self, context: template.Context) -> str:

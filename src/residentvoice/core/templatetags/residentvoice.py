@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.forms import BoundField
 from django.http import QueryDict
@@ -9,7 +11,15 @@ from django.template.base import FilterExpression
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from .. import formats
+
 register = template.Library()
+
+# Numbers, dates and closing times, written one way everywhere (see core/formats.py).
+register.filter("number", formats.number)
+register.filter("long_date", formats.long_date)
+register.filter("closing_time", formats.closing_time)
+register.filter("date_and_time", formats.date_and_time)
 
 
 @register.filter
@@ -70,3 +80,17 @@ def scroll_region(parser: template.base.Parser, token: template.base.Token) -> S
     nodelist = parser.parse(("endscroll_region",))
     parser.delete_first_token()
     return ScrollRegionNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+@register.inclusion_tag("core/includes/pagination.html")
+def pagination(page: Any, query: str = "", label: str = "Pages") -> dict[str, Any]:
+    """GOV.UK pagination for a Django page: previous, numbered pages (with gaps) and next, each
+    link keeping the other query parameters (`query`, already encoded, without `page`)."""
+    prefix = f"?{query}&page=" if query else "?page="
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return {
+        "page": page,
+        "label": label,
+        "prefix": prefix,
+        "numbers": [None if n == page.paginator.ELLIPSIS else n for n in numbers],
+    }

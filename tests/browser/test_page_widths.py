@@ -172,3 +172,56 @@ def test_no_page_scrolls_sideways_at_1280_or_390_px(browser, borough):
         tab.context.close()
     assert seen > 100, f"only {seen} pages were measured"
     assert not problems, "\n".join(f"{page}: {found}" for page, found in problems.items())
+
+
+# The grids of landlords against commitments: how wide they are, and whether the figure above
+# them is in the site's own font.
+GRIDS = """() => {
+  const grid = document.querySelector('.rv-matrix').closest('.rv-table-scroll');
+  const figure = document.querySelector('.rv-headline__figure');
+  return {
+    scrolls: grid.scrollWidth > grid.clientWidth,
+    columns: [...document.querySelectorAll('.rv-matrix thead th')].map((th) => {
+      const seen = th.cloneNode(true);  // what is on screen: the hidden words left out
+      seen.querySelectorAll('.govuk-visually-hidden').forEach((hidden) => hidden.remove());
+      return seen.textContent.trim();
+    }),
+    figureFont: figure && getComputedStyle(figure).fontFamily,
+    bodyFont: getComputedStyle(document.querySelector('p.govuk-body')).fontFamily,
+  };
+}"""
+
+
+def test_the_grids_show_every_commitment_at_1280_px(browser, borough):
+    from residentvoice.assessment.models import STAGE_ORDER, Participation, Stage
+    from residentvoice.assessment.services import cycle_open, cycle_stage_move
+    from residentvoice.organisations.models import Landlord
+
+    cycle = cycle_open(
+        reporting_year="2038-39", landlords=list(Landlord.objects.filter(slug__startswith="wide"))
+    )
+    for stage in STAGE_ORDER[1 : STAGE_ORDER.index(Stage.COUNCIL_REVIEW) + 1]:
+        cycle_stage_move(cycle=cycle, to_stage=stage)
+    assert Participation.objects.filter(cycle=cycle).count() == 16
+    client = Client()
+    client.force_login(borough["people"]["council_admin"])
+    rendered: dict[str, Any] = {}
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    tab = context.new_page()
+    tab.route("**/*", lambda route: _answer(rendered, route))
+    numbers = [str(n) for n in range(1, 19) if n != 17]  # 17 is the council's own commitment
+    found = {}
+    for url in (
+        reverse("publication:overview", args=[BOROUGH_YEARS[-1]]),
+        reverse("assessment:dashboard", args=["2038-39"]),
+    ):
+        rendered.clear()
+        rendered[url] = client.get(url)
+        tab.goto(ORIGIN + url)
+        found[url] = tab.evaluate(GRIDS)
+    context.close()
+    for url, grid in found.items():
+        assert not grid["scrolls"], f"{url}: the grid scrolls sideways at 1280 px"
+        assert grid["columns"][1 : len(numbers) + 1] == numbers, (url, grid["columns"])
+    overview = found[reverse("publication:overview", args=[BOROUGH_YEARS[-1]])]
+    assert overview["figureFont"] == overview["bodyFont"], overview

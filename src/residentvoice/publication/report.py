@@ -80,19 +80,6 @@ def _f(value: Any) -> float | None:
     return float(value) if value is not None else None
 
 
-def _abbreviations(labels: list[str]) -> dict[str, str]:
-    """Short forms of the ratings for the wide matrix (initials, made unique), with a key."""
-    short: dict[str, str] = {}
-    for label in labels:
-        initials = "".join(word[0] for word in label.split() if word).upper() or label
-        candidate, n = initials, 1
-        while candidate in short.values():
-            n += 1
-            candidate = f"{initials}{n}"
-        short[label] = candidate
-    return short
-
-
 def _ratings_by_number(section: dict[str, Any], numbers: list[int]) -> list[str]:
     """A landlord's rating for each of `numbers`, in that order; "" where it has none."""
     by_number = {row["commitment"]: row["rating"] for row in section["ratings"]}
@@ -137,7 +124,7 @@ def report_data(publication: Publication, *, progress: Progress | None = None) -
     labels = [r["label"] for r in publication.ratings]
     if any(r.not_applicable for r in results):
         labels.append(NOT_APPLICABLE)
-    short = _abbreviations(labels)
+    short = charts.rating_short_forms(labels)
     tick(10, 100, "Working out the figures")
 
     landlord_sections = []

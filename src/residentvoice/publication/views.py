@@ -34,6 +34,7 @@ from residentvoice.core.permissions import permission_required
 from . import charts, forms, opendata, selectors, services, tables
 from .links import scorecard_url
 from .models import Publication, ReportBuild, ReportStatus, ReportText
+from .snapshot import NOT_APPLICABLE
 
 FRAGMENT_SECONDS = 60 * 60 * 24
 REPORT_TYPES = {
@@ -139,6 +140,20 @@ def _download(
     return response
 
 
+def _rating_key(publication: Any, view: Any) -> list[dict[str, Any]]:
+    """The ratings the grid uses, each with its short form and colour, for the grid and its key
+    (Not applicable only where the grid holds it)."""
+    count = len(publication.ratings)
+    entries = [(r["label"], r.get("rank")) for r in publication.ratings]
+    if any(cell and cell.not_applicable for row in view.rows for cell in row.cells):
+        entries.append((NOT_APPLICABLE, None))
+    short = charts.rating_short_forms([label for label, _ in entries])
+    return [
+        {"label": label, "short": short[label], "colour": charts.rating_colour(rank, count)}
+        for label, rank in entries
+    ]
+
+
 def _downloads(
     publication: Publication,
     version: int | None,
@@ -196,6 +211,7 @@ def overview(
             "summary": tables.overview_tables(view)[1],
             "chart": chart,
             "rating_count": len(publication.ratings),
+            "rating_key": _rating_key(publication, view),
             **_downloads(
                 publication,
                 version,

@@ -12,6 +12,7 @@ savepoint and Chromium is handed that answer (and the static files), so no serve
 
 from __future__ import annotations
 
+import datetime
 import mimetypes
 from typing import Any
 from urllib.parse import urlsplit
@@ -225,3 +226,62 @@ def test_the_grids_show_every_commitment_at_1280_px(browser, borough):
         assert grid["columns"][1 : len(numbers) + 1] == numbers, (url, grid["columns"])
     overview = found[reverse("publication:overview", args=[BOROUGH_YEARS[-1]])]
     assert overview["figureFont"] == overview["bodyFont"], overview
+
+
+# Each tag on the page against a plain Design System tag with the same words, put beside it.
+TAG_SIZES = """() => [...document.querySelectorAll('main .govuk-tag')].map((tag) => {
+  const plain = document.createElement('strong');
+  plain.className = 'govuk-tag';
+  plain.textContent = tag.textContent;
+  document.querySelector('main').appendChild(plain);
+  const sizes = {
+    words: tag.textContent.trim(),
+    height: Math.round(tag.getBoundingClientRect().height),
+    font: getComputedStyle(tag).fontSize,
+    plainHeight: Math.round(plain.getBoundingClientRect().height),
+    plainFont: getComputedStyle(plain).fontSize,
+  };
+  plain.remove();
+  return sizes;
+})"""
+
+
+def test_register_tags_are_the_design_systems_size(browser, people, landlord):
+    from residentvoice.participation.services import register_entry_record
+
+    for number, status in enumerate(("done", "in_progress", "not_taken_forward")):
+        register_entry_record(
+            landlord=landlord,
+            source_kind="other",
+            source_id=f"tag-{number}",
+            title=f"Residents asked for evening repairs appointments ({number})",
+            residents_said="Evening appointments, please.",
+            decision="Agreed",
+            reason="",
+            action_taken="Evening appointments on Tuesdays",
+            status=status,
+            is_public=True,
+            is_synthetic=True,
+            date=datetime.date(2024, 6, 1),
+        )
+    client = Client()
+    rendered: dict[str, Any] = {}
+    problems = []
+    for width in WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        tab = context.new_page()
+        tab.route("**/*", lambda route: _answer(rendered, route))
+        url = reverse("participation:register")
+        rendered.clear()
+        rendered[url] = client.get(url)
+        tab.goto(ORIGIN + url)
+        tags = tab.evaluate(TAG_SIZES)
+        context.close()
+        assert len(tags) >= 6, tags
+        problems += [
+            f"{tag['words']} at {width} px: {tag['height']} px high in {tag['font']} type, "
+            f"where the Design System's is {tag['plainHeight']} px in {tag['plainFont']}"
+            for tag in tags
+            if tag["font"] != tag["plainFont"] or tag["height"] > tag["plainHeight"]
+        ]
+    assert not problems, problems

@@ -900,7 +900,9 @@ def reality_outcome_record(
         residents_said=said,
         decision=f"The council's final rating for {cycle.reporting_year}: {final}.",
         reason=rationale,
-        action_taken=actions or "No improvement action was recorded.",
+        # No actions, nothing done yet to tell residents: the entry waits, out of public sight,
+        # until an action is recorded.
+        action_taken=actions,
         status=RegisterStatus.PLANNED if actions else RegisterStatus.DONE,
         is_public=is_public,
         public_from=public_from,

@@ -1,6 +1,7 @@
 """No page scrolls sideways, on a desktop (1280 px) or a phone (390 px): only a wide table may, and
 then inside its own scroll region that is labelled and takes keyboard focus (the Design System's
-pattern for wide tables).
+pattern for wide tables). Every page also writes dates, times, numbers and page references the
+site's one way.
 
 The pages are every URL of the authorization matrix that some role may see as a page (downloads
 and the API left out), each visited as the most senior role allowed, with its kwargs built by the
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import mimetypes
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -86,6 +88,27 @@ MEASURE = """() => {
 }"""
 
 
+# Things the site says one way (core/formats.py), and the other ways they were once written.
+OTHER_WAYS = {
+    "a short month": re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}"),
+    "an ISO date": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+    "a 24-hour time": re.compile(r"\b\d{1,2}:\d{2}\b(?!\s*[ap]m)"),
+    "page p.": re.compile(r"\bpages? p{1,2}\.", re.IGNORECASE),
+    "a number without thousands separated": re.compile(
+        r"\b\d{4,}\s+(?:homes|residents|responses|answers|landlords|commitments|ratings|votes)\b"
+    ),
+}
+
+
+def _written_another_way(text: str) -> list[str]:
+    return [
+        f"{what}: {found.group(0)!r}"
+        for what, pattern in OTHER_WAYS.items()
+        for found in [pattern.search(text)]
+        if found
+    ]
+
+
 def _pages() -> list[tuple[str, Any, str]]:
     """(URL name, kwargs builder, role) for every URL some role may GET."""
     pages = []
@@ -127,6 +150,8 @@ def borough(people, landlord, other_landlord):
 
 
 def test_no_page_scrolls_sideways_at_1280_or_390_px(browser, borough):
+    """Every page at both widths; on the way, each page's words are read for dates, times,
+    numbers and page references written another way than the site's (core/formats.py)."""
     client = Client()
     rendered: dict[str, Any] = {}
     tabs = {}
@@ -136,6 +161,7 @@ def test_no_page_scrolls_sideways_at_1280_or_390_px(browser, borough):
         tab.route("**/*", lambda route: _answer(rendered, route))
         tabs[width] = tab
     problems: dict[str, list[str]] = {}
+    wording: dict[str, list[str]] = {}
     seen = 0
     extra = [
         (reverse("publication:overview", args=[year]), None, "public") for year in BOROUGH_YEARS
@@ -168,10 +194,14 @@ def test_no_page_scrolls_sideways_at_1280_or_390_px(browser, borough):
                     found = tab.evaluate(MEASURE)
                     if found:
                         problems[f"{url} ({name} as {role}) at {width} px"] = found
+                said = _written_another_way(tab.evaluate("document.body.innerText"))
+                if said:
+                    wording[f"{url} ({name} as {role})"] = said
             transaction.set_rollback(True)
     for tab in tabs.values():
         tab.context.close()
     assert seen > 100, f"only {seen} pages were measured"
+    assert not wording, "\n".join(f"{page}: {found}" for page, found in wording.items())
     assert not problems, "\n".join(f"{page}: {found}" for page, found in problems.items())
 
 

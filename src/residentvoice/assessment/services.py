@@ -25,6 +25,7 @@ from PIL import Image
 from simple_history.utils import bulk_create_with_history
 
 from residentvoice.charter.models import Charter, RatingOption
+from residentvoice.core.formats import long_date
 from residentvoice.organisations.models import Landlord
 
 from .models import (
@@ -889,7 +890,7 @@ def reality_outcome_record(
         )
         rationale = item.final_rationale
     actions = "; ".join(
-        f"{action.description} ({action.owner}, by {action.target_date:%d %B %Y})"
+        f"{action.description} ({action.owner}, by {long_date(action.target_date)})"
         for action in item.actions.all()
     )
     cycle = item.participation.cycle

@@ -1,4 +1,5 @@
-"""How the site writes numbers, dates and closing times: one way, on every page, email and report.
+"""How the site writes numbers, dates, closing times and page references: one way, on every page,
+email and report.
 
 Dates are in words ("31 March 2025"), times in the twelve-hour clock ("3:30pm", "10am",
 "midday"), and a closing time is the last minute anything is accepted: a closing *date* closes at
@@ -9,6 +10,7 @@ wonders which midnight is meant. Template filters of the same names are in every
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -32,14 +34,30 @@ def number(value: Any) -> str:
     return str(value)
 
 
+def _from_text(value: Any) -> Any:
+    """A date ("2025-03-31") or moment kept as ISO text, read back; anything else unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if len(value) == 10:  # a date, not a moment
+        return moment.date()
+    return moment
+
+
 def _local(value: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
 
 
-def long_date(value: datetime.date | datetime.datetime | None) -> str:
-    """ "31 March 2025"; a moment is given as its day in the site's time zone."""
-    if value is None:
-        return ""
+def long_date(value: datetime.date | datetime.datetime | str | None) -> str:
+    """ "31 March 2025"; a moment is given as its day in the site's time zone. Dates kept as
+    ISO text (the annual report's data, frozen results) are read first; other text is returned
+    as it is."""
+    value = _from_text(value)
+    if value is None or isinstance(value, str):
+        return value or ""
     if isinstance(value, datetime.datetime):
         value = _local(value).date()
     return f"{value.day} {value:%B %Y}"
@@ -73,13 +91,34 @@ def closing_moment(value: datetime.date | datetime.datetime) -> datetime.datetim
     )
 
 
-def closing_time(value: datetime.date | datetime.datetime | None) -> str:
+def closing_time(value: datetime.date | datetime.datetime | str | None) -> str:
     """ "11:59pm on 31 March 2025": when a stage, consultation or vote closes."""
-    if value is None:
-        return ""
+    value = _from_text(value)
+    if value is None or isinstance(value, str):
+        return value or ""
     if not isinstance(value, datetime.datetime):
         return f"11:59pm on {long_date(value)}"
     local = _local(value)
     if (local.hour, local.minute) == (0, 0):
         return f"11:59pm on {long_date(local.date() - datetime.timedelta(days=1))}"
     return date_and_time(local)
+
+
+_PAGE_WORD = re.compile(r"^(?:pages?\b|pp?\.|pp?(?=\d))\s*(?=\S)", re.IGNORECASE)
+_PAGE_RANGE = re.compile(r"^(\w+)\s*(?:-|–|—|to)\s*(\w+)$")
+
+
+def page_reference(value: str | None) -> str:
+    """Where in a document, written one way whatever was typed: "p. 12", "P12", "page 12" and
+    "12" all give "page 12"; "pp. 3-5" gives "pages 3 to 5"; anything else ("section 4",
+    "Appendix B") is kept as it was written."""
+    text = " ".join((value or "").split())
+    if not text:
+        return ""
+    bare = _PAGE_WORD.sub("", text)
+    found = _PAGE_RANGE.match(bare)
+    if found and any(part.isdigit() for part in found.groups()):
+        return f"pages {found.group(1)} to {found.group(2)}"
+    if bare.isdigit() or (bare != text and " " not in bare):
+        return f"page {bare}"
+    return text

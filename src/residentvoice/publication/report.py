@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from residentvoice.core.formats import date_and_time
 from residentvoice.core.spreadsheets import xlsx_row
 from residentvoice.organisations.selectors import council_current
 
@@ -64,9 +65,9 @@ def report_publication(
         )
     may_preview = user is not None and user.has_perm("publication.view_publication", publication)
     if publication.is_embargoed and not (include_embargoed or may_preview):
-        when = timezone.localtime(publication.publish_at)
         raise ReportUnavailableError(
-            f"The {year} results are under embargo until {when:%d %B %Y %H:%M}. Build the "
+            f"The {year} results are under embargo until {date_and_time(publication.publish_at)}. "
+            "Build the "
             "report after then, or ask for an embargoed preview."
         )
     return publication

@@ -28,6 +28,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from residentvoice.assessment.models import AssessmentCycle, Stage
+from residentvoice.core.formats import date_and_time
 from residentvoice.core.forms import form_errors_from
 from residentvoice.core.permissions import permission_required
 
@@ -550,8 +551,7 @@ def publish(request: HttpRequest, year: str) -> HttpResponse:
             if publication.is_embargoed:
                 messages.success(
                     request,
-                    f"The {year} results are published under embargo until "
-                    f"{when:%d %B %Y at %H:%M}.",
+                    f"The {year} results are published under embargo until {date_and_time(when)}.",
                 )
             else:
                 messages.success(request, f"The {year} results are published.")

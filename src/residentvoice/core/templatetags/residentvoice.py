@@ -15,11 +15,12 @@ from .. import formats
 
 register = template.Library()
 
-# Numbers, dates and closing times, written one way everywhere (see core/formats.py).
+# Numbers, dates, closing times and page references, one way everywhere (core/formats.py).
 register.filter("number", formats.number)
 register.filter("long_date", formats.long_date)
 register.filter("closing_time", formats.closing_time)
 register.filter("date_and_time", formats.date_and_time)
+register.filter("page_reference", formats.page_reference)
 
 
 @register.filter

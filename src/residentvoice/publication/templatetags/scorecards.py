@@ -17,6 +17,7 @@ from ..charts import rating_colour
 from ..links import scorecard_url as _scorecard_url
 
 register = template.Library()
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @register.simple_tag(takes_context=True)
@@ -107,9 +108,11 @@ def filesize(size: int | None) -> str:
 @register.filter
 def cell(value: Any) -> Any:
     """A table value for reading: a dash for nothing, thousands separated, one decimal place for
-    fractions (the downloads keep the plain numbers)."""
+    fractions, dates in words (the downloads keep the plain numbers and ISO dates)."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return formats.long_date(value)
     if isinstance(value, float):
         return f"{value:,.1f}"
     if isinstance(value, int) and not isinstance(value, bool):

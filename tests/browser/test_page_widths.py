@@ -84,6 +84,15 @@ MEASURE = """() => {
       problems.push(`${describe(el)} scrolls sideways outside a labelled, focusable table region`);
     }
   }
+  // Each region is named by its table's caption, and no two regions share a name.
+  const names = new Set();
+  for (const region of document.querySelectorAll('.rv-table-scroll')) {
+    const caption = document.getElementById(region.getAttribute('aria-labelledby'));
+    const name = caption && caption.textContent.trim();
+    if (!name) problems.push(`${describe(region)} has no caption to name it`);
+    else if (names.has(name)) problems.push(`two table regions are both named "${name}"`);
+    names.add(name);
+  }
   return problems;
 }"""
 

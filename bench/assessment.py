@@ -3,9 +3,9 @@ every commitment) rendered for 20 and for 400 landlords, 18 commitments each, in
 
 Measured in-process with Django's test client, signed in as a council admin: the 95th percentile
 of the render time over a bounded number of requests, and the queries one request makes, which
-must be the same for both sizes. Baselines from the same run: the static accessibility page for
-the 20-landlord figure (as the rest of `make bench`), and the 20-landlord dashboard for the
-400-landlord figure.
+must be the same for both sizes. Both p95s are set against the static accessibility page's p95
+measured in the same run (as the rest of `make bench`), and the 400-landlord p95 against the
+20-landlord one too, to show how the page grows.
 
 The measuring runs in its own process on its own SQLite database under var/bench/
 (`python -m bench.assessment --database-url URL` prints its figures as JSON); `run()` starts it.
@@ -32,6 +32,7 @@ REPEATS = 40  # requests per page at most...
 TIME_BUDGET = 60.0  # ...and at most this many seconds of requests per page (at least MIN_REPEATS)
 MIN_REPEATS = 8
 SUBPROCESS_TIMEOUT = 900
+GOAL_MS = 150  # the dashboard's p95 at 400 landlords
 
 
 # --- in the measuring process ------------------------------------------------------------------
@@ -204,6 +205,7 @@ def measure() -> list[dict[str, Any]]:
     url_400, ms_400, n_400, queries_400 = timings[SIZES[-1]]
     cells = f"{COMMITMENTS} commitments"
     equal = "equal" if queries_20 == queries_400 else "NOT EQUAL"
+    baseline = f"baseline is the static accessibility page's p95 ({baseline_n} requests)"
     return [
         {
             "name": f"assessment dashboard: p95 render, {SIZES[0]} landlords x {cells}",
@@ -212,18 +214,26 @@ def measure() -> list[dict[str, Any]]:
             "baseline": round(baseline_ms, 2),
             "ratio": round(ms_20 / baseline_ms, 2),
             "detail": f"{url_20}; {n_20} requests, in-process test client, council admin; "
-            f"{queries_20} queries; baseline is the static accessibility page's p95 "
-            f"({baseline_n} requests)",
+            f"{queries_20} queries; {baseline}; goal under {GOAL_MS} ms",
         },
         {
             "name": f"assessment dashboard: p95 render, {SIZES[-1]} landlords x {cells}",
             "value": round(ms_400, 2),
             "unit": "ms",
+            "baseline": round(baseline_ms, 2),
+            "ratio": round(ms_400 / baseline_ms, 2),
+            "detail": f"{url_400}; {n_400} requests; {baseline}; goal under {GOAL_MS} ms "
+            f"({'met' if ms_400 < GOAL_MS else 'NOT MET'}); queries {queries_20} -> "
+            f"{queries_400} ({equal})",
+        },
+        {
+            "name": f"assessment dashboard: p95 at {SIZES[-1]} against {SIZES[0]} landlords",
+            "value": round(ms_400, 2),
+            "unit": "ms",
             "baseline": round(ms_20, 2),
             "ratio": round(ms_400 / ms_20, 2),
-            "detail": f"{url_400}; {n_400} requests; baseline is the same page with "
-            f"{SIZES[0]} landlords; {round(ms_400 / baseline_ms, 1)} times the accessibility "
-            f"page; queries {queries_20} -> {queries_400} ({equal})",
+            "detail": f"the {SIZES[-1]}-landlord dashboard against the same page with "
+            f"{SIZES[0]} landlords: how the page grows with the borough",
         },
         {
             "name": f"assessment dashboard: queries, {SIZES[-1]} landlords",

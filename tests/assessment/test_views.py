@@ -149,7 +149,7 @@ def test_dashboard_queries_do_not_grow_with_landlords(client, charter, people, l
         services.cycle_landlord_add(cycle=cycle, landlord=extra)
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)
-    assert response.content.decode().count('scope="row"') == 12
+    assert response.content.decode().count("rv-matrix__landlord") == 12
     assert len(large) == len(small)
 
 
@@ -162,10 +162,12 @@ def test_dashboard_filters_by_state_and_shows_the_reviewer_queue(client, cycle, 
     client.force_login(people["council_officer"])
     url = reverse("assessment:dashboard", kwargs={"year": YEAR})
     body = client.get(url).content.decode()
-    assert "Your review queue" in body
-    assert "Riverside Homes: commitment 1" in body
-    filtered = client.get(url, {"landlord": landlord.slug, "commitment": "3"}).content.decode()
-    assert filtered.count('scope="row"') == 1
+    assert "17 commitments waiting for your rating</a>, from the 1 landlord you review" in body
+    filtered = client.get(url, {"landlord": "river", "commitment": "3"}).content.decode()
+    assert filtered.count("rv-matrix__landlord") == 1
+    mine = client.get(url, {"reviewer": "me", "state": "review"}).content.decode()
+    assert mine.count("rv-matrix__landlord") == 1
+    assert "Riverside Homes" in mine
 
 
 def test_residents_download_public_evidence_only(client, cycle, landlord, people):

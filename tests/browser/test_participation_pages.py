@@ -103,7 +103,7 @@ def site(people, landlord):
         due_on=timezone.localdate() + datetime.timedelta(days=7),
         asked_by=resident,
     )
-    entry = RegisterEntry.objects.filter(is_public=True).first()
+    entry = RegisterEntry.objects.public().first()
     services.content_report_create(kind="register_entry", object_id=entry.pk, reason="Untrue")
     approved = Answer.objects.filter(question__consultation=done, moderation="approved").first()
     return {

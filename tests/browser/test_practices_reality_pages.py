@@ -147,7 +147,7 @@ def test_pages_have_no_axe_violations(page, live_server, client, people, site, r
 def test_coverage_shows_where_a_practice_could_help(page, live_server, client, people, site):
     sign_in(page, client, live_server, people["council_admin"])
     page.goto(live_server.url + reverse("practices:coverage"))
-    help_table = page.inner_text("#help ~ table")
+    help_table = page.inner_text("#help ~ .rv-table-scroll table")
     assert "Riverside Homes" in help_table
     assert "Partly met" in help_table
     assert "Resident scrutiny panel" in help_table

@@ -115,9 +115,24 @@ def test_a_correction_during_the_embargo_keeps_the_entry_waiting(client, ready, 
 
 @pytest.fixture
 def recommendation_entry(landlord, people):
+    """A recommendation the landlord accepted and has started on: its entry says what was done,
+    so it is on the public register."""
     panel = builders.panel_with_chair(landlord=landlord, chair=people["resident"])
     review = builders.review_with_recommendations(panel=panel, by=people["resident"])
     recommendation = review.recommendations.order_by("number").first()
+    services.recommendation_answer(
+        recommendation=recommendation,
+        answered_by=people["landlord_officer"],
+        answer="accepted",
+        owner="Repairs team",
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    services.action_progress_add(
+        recommendation=recommendation,
+        added_by=people["landlord_officer"],
+        percent=10,
+        milestone="Team chosen",
+    )
     entry = RegisterEntry.objects.get(
         source_kind="recommendation", source_id=str(recommendation.pk)
     )
@@ -157,14 +172,7 @@ def test_a_hidden_entry_stays_hidden_when_its_source_changes(client, recommendat
     )
     assert report is not None
     services.content_report_resolve(report=report, resolved_by=people["landlord_admin"], hide=True)
-    # The landlord answers and records progress: the entry is written again each time.
-    services.recommendation_answer(
-        recommendation=recommendation,
-        answered_by=people["landlord_officer"],
-        answer="accepted",
-        owner="Repairs team",
-        due_on=timezone.localdate() + datetime.timedelta(days=30),
-    )
+    # The landlord records progress: the entry is written again.
     services.action_progress_add(
         recommendation=recommendation,
         added_by=people["landlord_officer"],
@@ -225,3 +233,62 @@ def test_reporting_twice_through_the_page_is_a_form_error(client, recommendation
     assert again.status_code == 200
     assert "You have already reported this" in again.content.decode()
     assert ContentReport.objects.count() == 1
+
+
+def test_an_entry_waits_out_of_sight_until_it_says_what_was_done(client, landlord, people):
+    """Every public view (pages, feed, CSV, evidence links, "report this") leaves out an entry
+    whose "we did" is empty; staff see it waiting; once something is done it is everywhere."""
+    panel = builders.panel_with_chair(landlord=landlord, chair=people["resident"])
+    review = builders.review_with_recommendations(panel=panel, by=people["resident"])
+    first, second = review.recommendations.order_by("number")[:2]
+    services.recommendation_answer(
+        recommendation=first,
+        answered_by=people["landlord_officer"],
+        answer="accepted",
+        owner="Repairs team",
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    entry = RegisterEntry.objects.get(source_kind="recommendation", source_id=str(first.pk))
+    assert entry.is_public
+    assert entry.action_taken == ""
+    assert not any(_public_everywhere(client, entry).values())
+    assert entry.public_state == "Waiting for what we did"
+    with pytest.raises(ValidationError):
+        services.content_report_create(kind="register_entry", object_id=entry.pk, reason="x")
+    client.force_login(people["council_admin"])
+    admin_list = client.get(
+        reverse("admin:participation_registerentry_changelist"), {"we_did": "waiting"}
+    )
+    assert "Waiting for what we did" in admin_list.content.decode()
+    assert entry.title in admin_list.content.decode()
+    client.logout()
+
+    services.action_progress_add(
+        recommendation=first, added_by=people["landlord_officer"], percent=50, milestone="Half"
+    )
+    entry.refresh_from_db()
+    assert entry.action_taken == "50% complete: Half"
+    assert all(_public_everywhere(client, entry).values())
+    assert entry.public_state == "On the public register"
+
+    # Not taken forward: the decision and its reason are the answer, so it is public at once.
+    services.recommendation_answer(
+        recommendation=second,
+        answered_by=people["landlord_officer"],
+        answer="rejected",
+        reason="The budget is spent for this year.",
+    )
+    rejected = RegisterEntry.objects.get(source_kind="recommendation", source_id=str(second.pk))
+    assert rejected.action_taken == ""
+    assert all(_public_everywhere(client, rejected).values())
+
+
+def test_a_reality_check_with_no_action_waits_instead_of_saying_none_was_recorded(
+    client, published
+):
+    entries = RegisterEntry.objects.filter(source_kind="reality_check")
+    assert entries.exists()
+    assert not entries.filter(action_taken__icontains="No improvement action").exists()
+    for entry in entries:
+        shown = any(_public_everywhere(client, entry).values())
+        assert shown == bool(entry.action_taken), entry.title

@@ -47,12 +47,13 @@ def test_the_overview_shows_every_landlord_against_every_commitment(client, publ
     page = _text(response)
     assert "Riverside Homes" in page
     assert "Hillside Housing" in page
-    # Colour and words: each rating is a coloured tag with its label.
-    assert '<strong class="govuk-tag govuk-tag--red rv-rating">Not met</strong>' in page
-    assert '<strong class="govuk-tag govuk-tag--blue rv-rating">Exceeded</strong>' in page
+    # Colour and words: each rating is a coloured tag with its short form, its words in the key
+    # and for screen readers.
+    assert '<span class="govuk-visually-hidden">Not met</span>' in page
+    assert '<strong class="govuk-tag govuk-tag--blue rv-rating-short">E</strong> Exceeded' in page
     assert "94.1%" in page
-    assert "+5.9 points" in page
-    assert "−5.9 points" in page
+    assert '<td class="govuk-table__cell">5.9</td>' in page  # change, in percentage points
+    assert '<td class="govuk-table__cell">-5.9</td>' in page
     assert "Most improved" in page
     assert "<svg" in page  # the chart, with its table
     assert "Commitments met or exceeded by each landlord" in page

@@ -8,7 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.core.paginator import Paginator
+from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from residentvoice.accounts.rules import is_council_admin
+from residentvoice.charter.models import RatingOption
+from residentvoice.core.formats import closing_moment
 
 from .models import (
     AssessmentCycle,
@@ -27,7 +33,8 @@ from .models import (
 
 
 def _annotate_stage(cycles: list[AssessmentCycle]) -> list[AssessmentCycle]:
-    """Set `stage`, `stage_label`, `stage_closes_on` and `is_frozen` on each cycle (2 queries)."""
+    """Set `stage`, `stage_label`, `stage_closes_on` (with `stage_closed` once that time has
+    passed) and `is_frozen` on each cycle (2 queries)."""
     from .models import StageMove
 
     latest: dict[int, str] = {}
@@ -41,7 +48,11 @@ def _annotate_stage(cycles: list[AssessmentCycle]) -> list[AssessmentCycle]:
         stage = latest.get(cycle.pk, Stage.PREPARATION)
         cycle.stage = stage  # type: ignore[attr-defined]
         cycle.stage_label = Stage(stage).label  # type: ignore[attr-defined]
-        cycle.stage_closes_on = closes.get((cycle.pk, stage))  # type: ignore[attr-defined]
+        closes_on = closes.get((cycle.pk, stage))
+        cycle.stage_closes_on = closes_on  # type: ignore[attr-defined]
+        cycle.stage_closed = bool(  # type: ignore[attr-defined]
+            closes_on and timezone.now() > closing_moment(closes_on)
+        )
         cycle.is_frozen = stage in (Stage.READY_TO_PUBLISH, Stage.PUBLISHED)  # type: ignore[attr-defined]
     return cycles
 
@@ -133,25 +144,51 @@ ITEM_FIELDS = (
 )
 
 
+def item_state_code(
+    *, moderated: Any, replied: Any, reviewed: Any, rated: Any, drafted: Any, submitted: bool
+) -> str:
+    """Where an item is: the last step it has reached (a rating only counts as submitted once
+    the landlord has signed off)."""
+    if moderated:
+        return "moderated"
+    if replied:
+        return "replied"
+    if reviewed:
+        return "reviewed"
+    if submitted and rated:
+        return "submitted"
+    if rated or drafted:
+        return "draft"
+    return "not_started"
+
+
 def item_state(values: dict[str, Any], submitted: bool) -> tuple[str, str]:
     """(state code, what to show) for an item given as a `values()` row of ITEM_FIELDS."""
-    if values["moderated_at"]:
-        shown = (
-            "Not applicable" if values["final_not_applicable"] else values["final_rating__label"]
-        )
-        return "moderated", f"Final: {shown}"
-    if values["reply_position"]:
-        return "replied", "Agrees" if values["reply_position"] == "agree" else "Disagrees"
-    if values["reviewed_at"]:
-        return "reviewed", f"Council: {values['council_rating__label'] or 'not applicable'}"
     rated = values["self_rating__label"] or (
         "Not applicable" if values["self_not_applicable"] else ""
     )
-    if submitted and rated:
-        return "submitted", f"Submitted: {rated}"
-    if rated or values["what_we_do"]:
-        return "draft", f"Draft: {rated}" if rated else "Draft"
-    return "not_started", "Not started"
+    code = item_state_code(
+        moderated=values["moderated_at"],
+        replied=values["reply_position"],
+        reviewed=values["reviewed_at"],
+        rated=rated,
+        drafted=values["what_we_do"],
+        submitted=submitted,
+    )
+    if code == "moderated":
+        shown = (
+            "Not applicable" if values["final_not_applicable"] else values["final_rating__label"]
+        )
+        return code, f"Final: {shown}"
+    if code == "replied":
+        return code, "Agrees" if values["reply_position"] == "agree" else "Disagrees"
+    if code == "reviewed":
+        return code, f"Council: {values['council_rating__label'] or 'not applicable'}"
+    if code == "submitted":
+        return code, f"Submitted: {rated}"
+    if code == "draft":
+        return code, f"Draft: {rated}" if rated else "Draft"
+    return code, "Not started"
 
 
 def stage_moves(cycle: AssessmentCycle) -> QuerySet[Any]:
@@ -212,6 +249,151 @@ def participation_page(participation: Participation) -> dict[str, Any]:
     }
 
 
+# What each stage waits for: the state an item reaches once its part in that stage is done.
+STAGE_DONE_AT = {
+    Stage.SELF_ASSESSMENT: "submitted",
+    Stage.COUNCIL_REVIEW: "reviewed",
+    Stage.RIGHT_OF_REPLY: "replied",
+    Stage.MODERATION: "moderated",
+}
+STATE_RANK = {code: rank for rank, (code, _) in enumerate(ITEM_STATES)}
+# The dashboard's grid: a short form of each state (the key above the grid gives the words).
+STATE_SHORT = {
+    "not_started": "–",
+    "draft": "D",
+    "submitted": "S",
+    "reviewed": "R",
+    "replied": "Y",  # or N: the landlord agrees or not
+    "moderated": "F",
+}
+DASHBOARD_KEY: list[tuple[str, str]] = [
+    ("–", "not started"),
+    ("D", "draft"),
+    ("S", "submitted by the landlord"),
+    ("R", "rated by the council"),
+    ("Y", "the landlord agrees with the council"),
+    ("N", "the landlord disagrees"),
+    ("F", "final result set"),
+]
+DASHBOARD_PAGE_SIZE = 25
+DASHBOARD_FILTER_STATES: list[tuple[str, str]] = [
+    ("waiting", "Waiting on this stage"),
+    ("overdue", "Overdue"),
+    ("review", "Waiting for the council's rating"),
+    *ITEM_STATES,
+]
+
+
+# Where an item is, worked out by the database so that the dashboard counts 7,200 items without
+# reading them: the same steps, in the same order, as `item_state_code` (a test holds them equal).
+ITEM_STATE_SQL = Case(
+    When(moderated_at__isnull=False, then=Value("moderated")),
+    When(~Q(reply_position=""), then=Value("replied")),
+    When(reviewed_at__isnull=False, then=Value("reviewed")),
+    When(
+        Q(participation__submitted_at__isnull=False)
+        & (Q(self_rating__isnull=False) | Q(self_not_applicable=True)),
+        then=Value("submitted"),
+    ),
+    When(
+        Q(self_rating__isnull=False) | Q(self_not_applicable=True) | ~Q(what_we_do=""),
+        then=Value("draft"),
+    ),
+    default=Value("not_started"),
+    output_field=CharField(),
+)
+
+
+@dataclass
+class DashboardFlags:
+    """What the dashboard asks of an item, from its state and the stage it may be reopened for."""
+
+    state: str
+    waits: bool  # on the cycle's current stage
+    overdue: bool  # waits, and the stage's closing date has passed
+    for_review: bool  # waits for the council's rating
+
+    @classmethod
+    def of(cls, state: str, reopened_for: str, *, stage: str, late: bool) -> DashboardFlags:
+        done_at = STAGE_DONE_AT.get(stage)  # type: ignore[call-overload]
+        waits = done_at is not None and (
+            STATE_RANK[state] < STATE_RANK[done_at] or reopened_for == stage
+        )
+        for_review = (
+            stage == Stage.COUNCIL_REVIEW and STATE_RANK[state] < STATE_RANK["reviewed"]
+        ) or reopened_for == Stage.COUNCIL_REVIEW
+        return cls(state, waits, waits and late, for_review)
+
+    def matches(self, wanted: str) -> bool:
+        if wanted == "waiting":
+            return self.waits
+        if wanted == "overdue":
+            return self.overdue
+        if wanted == "review":
+            return self.for_review
+        return self.state == wanted
+
+
+@dataclass
+class DashboardCell:
+    """One landlord's commitment on the dashboard's grid."""
+
+    number: int
+    url: str  # of the item's page, relative to the landlord's page
+    label: str
+    short: str
+    flags: DashboardFlags
+
+
+@dataclass(frozen=True)
+class DashboardPerson:
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
+class DashboardLandlord:
+    """A landlord taking part, as the dashboard shows it (read as plain values: hundreds of
+    rows, where model instances would cost more than the rest of the page)."""
+
+    participation: int
+    name: str
+    slug: str
+    reviewer: DashboardPerson | None
+    submitted: bool
+
+
+@dataclass
+class ReviewerCounts:
+    reviewer: DashboardPerson | None  # None for landlords nobody reviews yet
+    filter: str
+    landlords: int = 0
+    for_review: int = 0
+    overdue: int = 0
+
+
+def _state_groups(
+    items: QuerySet[AssessmentItem], *, stage: str, late: bool
+) -> dict[int, list[tuple[DashboardFlags, int]]]:
+    """participation -> [(flags, how many items)], counted by the database (one query)."""
+    groups: dict[int, list[tuple[DashboardFlags, int]]] = {}
+    rows = (
+        items.annotate(state=ITEM_STATE_SQL)
+        .values_list("participation_id", "state", "reopened_for")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    known: dict[tuple[str, str], DashboardFlags] = {}  # a handful of kinds for all the groups
+    for participation_id, state, reopened_for, n in rows:
+        flags = known.get((state, reopened_for))
+        if flags is None:
+            flags = known[state, reopened_for] = DashboardFlags.of(
+                state, reopened_for, stage=stage, late=late
+            )
+        groups.setdefault(participation_id, []).append((flags, n))
+    return groups
+
+
 def dashboard(
     cycle: AssessmentCycle,
     *,
@@ -220,98 +402,155 @@ def dashboard(
     commitment: str = "",
     state: str = "",
     reviewer: str = "",
+    page: Any = 1,
+    now: Any = None,
 ) -> dict[str, Any]:
-    """The council's landlord × commitment matrix, filtered, the asker's review queue and (for
-    council admins) every reviewer's queue.
+    """The council's dashboard: what needs doing first (items in each state, each reviewer's
+    counts, what waits on the current stage and what is overdue after its closing date), then
+    the landlord × commitment grid, filtered and one page of landlords at a time.
 
-    A commitment waits for review while the cycle is in council review and it has no council
-    rating yet, or when it is reopened for council review. A fixed number of queries
-    (participations, commitments, items, stage) for any size.
+    Every count covers the whole cycle, whatever the filters. An item waits on the stage when it
+    has not reached the state the stage leads to (self-assessment: submitted; council review:
+    reviewed; right of reply: replied; moderation: final) or is reopened for it; it is overdue
+    when it still waits after the stage's closing date. A commitment waits for the council's
+    rating while the cycle is in council review and it has none, or when it is reopened for
+    council review. The database counts; only the page of landlords shown is read item by item.
+    A fixed number of queries for any size: participations, commitments, the counts (and the
+    chosen commitment's, when one is chosen), the page's items.
     """
-    from residentvoice.accounts.rules import is_council_admin
-
-    participations = list(
-        Participation.objects.filter(cycle=cycle)
-        .select_related("landlord", "reviewer")
-        .order_by("landlord__name")
-    )
-    all_participations = participations
-    commitments = list(cycle.charter.commitments.filter(commits_landlords=True).order_by("number"))
-    reviewers = sorted(
-        {p.reviewer for p in participations if p.reviewer is not None},
-        key=lambda person: person.full_name or person.email,
-    )
-    all_landlords = [p.landlord for p in participations]
-    if landlord:
-        participations = [p for p in participations if p.landlord.slug == landlord]
-    if reviewer == "me":
-        participations = [p for p in participations if p.reviewer_id == user.pk]
-    elif reviewer == "none":
-        participations = [p for p in participations if p.reviewer_id is None]
-    elif reviewer.isdigit():
-        participations = [p for p in participations if p.reviewer_id == int(reviewer)]
-    shown_commitments = [c for c in commitments if not commitment or str(c.number) == commitment]
-    wanted = {p.pk: p for p in participations}
-    cells: dict[tuple[int, int], dict[str, Any]] = {}
-    queue = []
-    in_review = getattr(cycle, "stage", "") == Stage.COUNCIL_REVIEW
-    every_queue = is_council_admin(user)
-    waiting: dict[int, Counter[int]] = {}  # reviewer (0: nobody) -> participation -> waiting
-    by_pk = {p.pk: p for p in all_participations}
-    for values in (
-        AssessmentItem.objects.filter(participation__cycle=cycle).values(*ITEM_FIELDS).order_by()
-    ):
-        owner = by_pk[values["participation_id"]]
-        waits = (in_review and not values["reviewed_at"]) or (
-            values["reopened_for"] == Stage.COUNCIL_REVIEW
+    stage = getattr(cycle, "stage", "")
+    closes_on = getattr(cycle, "stage_closes_on", None)
+    now = now or timezone.now()
+    late = closes_on is not None and now > closing_moment(closes_on) and stage in STAGE_DONE_AT
+    people: dict[int, DashboardPerson] = {}
+    participations = [
+        DashboardLandlord(
+            pk,
+            name,
+            slug,
+            people.setdefault(reviewer, DashboardPerson(reviewer, full_name or email))
+            if reviewer
+            else None,
+            submitted_at is not None,
         )
-        if waits and every_queue:
-            waiting.setdefault(owner.reviewer_id or 0, Counter())[owner.pk] += 1
-        found = wanted.get(values["participation_id"])
-        if found is None:
-            continue
-        code, label = item_state(values, bool(found.submitted_at))
-        values["state"], values["state_label"] = code, label
-        cells[(found.pk, values["commitment_id"])] = values
-        if waits and found.reviewer_id == user.pk:
-            queue.append((found.landlord, values))
-    matrix = []
+        for pk, name, slug, reviewer, full_name, email, submitted_at in (
+            Participation.objects.filter(cycle=cycle)
+            .order_by("landlord__name", "pk")
+            .values_list(
+                "pk",
+                "landlord__name",
+                "landlord__slug",
+                "reviewer_id",
+                "reviewer__full_name",
+                "reviewer__email",
+                "submitted_at",
+            )
+        )
+    ]
+    commitments = list(cycle.charter.commitments.order_by("number"))
+    assessed = [c for c in commitments if c.commits_landlords]
+    items = AssessmentItem.objects.filter(
+        participation__cycle=cycle, commitment__commits_landlords=True
+    )
+    groups = _state_groups(items, stage=stage, late=late)
+
+    # What needs doing: counts over the whole cycle.
+    totals: Counter[str] = Counter()
+    waiting = overdue = waiting_landlords = overdue_landlords = 0
+    reviewer_counts: dict[int, ReviewerCounts] = {}
     for p in participations:
-        row_cells = [cells.get((p.pk, c.pk)) for c in shown_commitments]
-        if state and not any(cell and cell["state"] == state for cell in row_cells):
-            continue
-        matrix.append({"participation": p, "landlord": p.landlord, "cells": row_cells})
-    totals = Counter(cell["state"] for cell in cells.values())
-    queue.sort(key=lambda pair: (pair[0].name, pair[1]["commitment__number"]))
+        key = p.reviewer.pk if p.reviewer else 0
+        counts = reviewer_counts.get(key)
+        if counts is None:
+            counts = reviewer_counts[key] = ReviewerCounts(p.reviewer, str(key or "none"))
+        counts.landlords += 1
+        own = groups.get(p.participation, [])
+        row_waiting = sum(n for flags, n in own if flags.waits)
+        row_overdue = sum(n for flags, n in own if flags.overdue)
+        for flags, n in own:
+            totals[flags.state] += n
+        waiting += row_waiting
+        overdue += row_overdue
+        waiting_landlords += bool(row_waiting)
+        overdue_landlords += bool(row_overdue)
+        counts.for_review += sum(n for flags, n in own if flags.for_review)
+        counts.overdue += row_overdue
+    reviewers = sorted(
+        (counts for key, counts in reviewer_counts.items() if key),
+        key=lambda counts: counts.reviewer.name if counts.reviewer else "",
+    )
+    if 0 in reviewer_counts:
+        reviewers.append(reviewer_counts[0])
 
-    def queue_of(person: Any, key: int, filter_value: str) -> dict[str, Any]:
-        counts = waiting.get(key, Counter())
-        return {
-            "reviewer": person,
-            "filter": filter_value,
-            "waiting": sum(counts.values()),
-            "landlords": sorted(
-                ((by_pk[pk].landlord, count) for pk, count in counts.items()),
-                key=lambda pair: pair[0].name,
-            ),
-        }
-
-    reviewer_queues = [queue_of(person, person.pk, str(person.pk)) for person in reviewers]
-    if waiting.get(0):
-        reviewer_queues.append(queue_of(None, 0, "none"))
+    # The grid: landlords narrowed by the filters, one page at a time.
+    shown = participations
+    landlord = landlord.strip()
+    if landlord:
+        shown = [p for p in shown if landlord.casefold() in p.name.casefold() or p.slug == landlord]
+    if reviewer == "none":
+        shown = [p for p in shown if p.reviewer is None]
+    elif reviewer == "me" or reviewer.isdigit():
+        wanted = user.pk if reviewer == "me" else int(reviewer)
+        shown = [p for p in shown if p.reviewer and p.reviewer.pk == wanted]
+    numbers = {c.number for c in assessed}
+    chosen = int(commitment) if commitment.isdigit() and int(commitment) in numbers else None
+    if state in {code for code, _ in DASHBOARD_FILTER_STATES}:
+        looked_at = groups
+        if chosen is not None:
+            looked_at = _state_groups(
+                items.filter(commitment__number=chosen), stage=stage, late=late
+            )
+        shown = [
+            p
+            for p in shown
+            if any(flags.matches(state) for flags, _ in looked_at.get(p.participation, []))
+        ]
+    paged = Paginator(shown, DASHBOARD_PAGE_SIZE).get_page(page)
+    on_page = {p.participation: p for p in paged.object_list}
+    cells: dict[int, dict[int, DashboardCell]] = {pk: {} for pk in on_page}
+    for values in items.filter(participation_id__in=list(on_page)).values(*ITEM_FIELDS):
+        owner = on_page[values["participation_id"]]
+        code, label = item_state(values, owner.submitted)
+        short = STATE_SHORT[code]
+        if code == "replied":
+            short = "Y" if values["reply_position"] == "agree" else "N"
+        number = values["commitment__number"]
+        cells[owner.participation][number] = DashboardCell(
+            number,
+            f"{number}/",
+            label,
+            short,
+            DashboardFlags.of(code, values["reopened_for"], stage=stage, late=late),
+        )
+    grid = [
+        {"landlord": p, "cells": [cells[p.participation].get(c.number) for c in assessed]}
+        for p in paged.object_list
+    ]
     return {
-        "commitments": commitments,
-        "shown_commitments": shown_commitments,
-        "landlords": all_landlords,
-        "matrix": matrix,
-        "states": ITEM_STATES,
+        "stage": stage,
+        "closes_on": closes_on,
+        "late": late,
+        "stage_waits": stage in STAGE_DONE_AT,
+        "commitments": assessed,
+        "council_only": [c for c in commitments if not c.commits_landlords],
+        "taking_part": len(participations),
+        "grid": grid,
+        "page": paged,
+        "matching": len(shown),
+        "states": DASHBOARD_FILTER_STATES,
+        "key": DASHBOARD_KEY,
         "totals": [(code, label, totals[code]) for code, label in ITEM_STATES],
-        "reviewers": reviewers,
-        "queue": queue,
-        "reviewer_queues": reviewer_queues if every_queue else [],
+        "items": sum(totals.values()),
+        "waiting": waiting,
+        "waiting_landlords": waiting_landlords,
+        "overdue": overdue,
+        "overdue_landlords": overdue_landlords,
+        "mine": reviewer_counts.get(user.pk),
+        "reviewers": [counts.reviewer for counts in reviewers if counts.reviewer],
+        "reviewer_counts": reviewers if is_council_admin(user) else [],
         "filters": {
             "landlord": landlord,
-            "commitment": commitment,
+            "commitment": str(chosen or ""),
             "state": state,
             "reviewer": reviewer,
         },
@@ -368,7 +607,6 @@ def item_timeline(item: AssessmentItem, *, private: bool) -> list[dict[str, Any]
     the cycle's stage moves and (for the council) the moderation panel's views, newest first.
     A fixed number of queries."""
     from residentvoice.accounts.models import User
-    from residentvoice.charter.models import RatingOption
 
     from .models import CriterionRating, EvidenceRequest, ImprovementAction, StageMove
 

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from residentvoice.charter.models import Charter, RatingOption
 from residentvoice.core.files.uploads import DOCUMENTS, upload_check
+from residentvoice.core.formats import long_date
 from residentvoice.organisations.models import Landlord
 
 from .models import (
@@ -740,7 +741,7 @@ def reality_outcome_record(
         )
         rationale = item.final_rationale
     actions = "; ".join(
-        f"{action.description} ({action.owner}, by {action.target_date:%d %B %Y})"
+        f"{action.description} ({action.owner}, by {long_date(action.target_date)})"
         for action in item.actions.all()
     )
     cycle = item.participation.cycle
@@ -751,7 +752,9 @@ def reality_outcome_record(
         residents_said=said,
         decision=f"The council's final rating for {cycle.reporting_year}: {final}.",
         reason=rationale,
-        action_taken=actions or "No improvement action was recorded.",
+        # No actions, nothing done yet to tell residents: the entry waits, out of public sight,
+        # until an action is recorded.
+        action_taken=actions,
         status=RegisterStatus.PLANNED if actions else RegisterStatus.DONE,
         is_public=is_public,
         public_from=public_from,

@@ -105,6 +105,9 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "residentvoice.core.context_processors.site",
             ],
+            # The site's shared tags and filters (numbers, dates, closing times, wide tables) are
+            # in every template, so that each thing is written one way everywhere.
+            "builtins": ["residentvoice.core.templatetags.residentvoice"],
         },
     }
 ]

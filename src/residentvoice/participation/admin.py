@@ -4,6 +4,7 @@ the pages cannot. Append-only rows (stage and status changes, progress) are read
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from residentvoice.core.admin import CouncilInline, CouncilModelAdmin
@@ -21,6 +22,7 @@ from .models import (
     Review,
     ReviewStageChange,
 )
+from .models.register import SAYS_WHAT_WE_DID
 
 
 class ReadOnlyInline(CouncilInline):
@@ -85,6 +87,23 @@ class RecommendationAdmin(CouncilModelAdmin):
     inlines = [StatusInline, UpdateInline]
 
 
+class WaitingForWhatWeDid(admin.SimpleListFilter):
+    """Entries that wait, out of public sight, until they say what was done."""
+
+    title = "what we did"
+    parameter_name = "we_did"
+
+    def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
+        return [("waiting", "Waiting for what we did"), ("said", "Says what we did")]
+
+    def queryset(self, request: Any, queryset: QuerySet[RegisterEntry]) -> Any:
+        if self.value() == "waiting":
+            return queryset.exclude(SAYS_WHAT_WE_DID)
+        if self.value() == "said":
+            return queryset.filter(SAYS_WHAT_WE_DID)
+        return queryset
+
+
 @admin.register(RegisterEntry)
 class RegisterEntryAdmin(CouncilModelAdmin):
     # hidden_at is set when a moderator hides the entry after a report; clearing it here is the
@@ -94,13 +113,17 @@ class RegisterEntryAdmin(CouncilModelAdmin):
         "landlord",
         "source_kind",
         "status",
-        "is_public",
+        "public_state",
         "public_from",
         "hidden_at",
         "date",
     ]
-    list_filter = ["source_kind", "status", "is_public", "is_synthetic"]
+    list_filter = [WaitingForWhatWeDid, "source_kind", "status", "is_public", "is_synthetic"]
     search_fields = ["title", "residents_said"]
+
+    @admin.display(description="On the public register")
+    def public_state(self, entry: RegisterEntry) -> str:
+        return entry.public_state
 
 
 @admin.register(ContentReport)

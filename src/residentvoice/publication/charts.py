@@ -45,6 +45,20 @@ def rating_colour(rank: int | None, count: int) -> str:
     return colours[min(rank, len(colours) - 1)]
 
 
+def rating_short_forms(labels: list[str]) -> dict[str, str]:
+    """Short forms of the ratings for the wide grids, on the site and in the annual report alike
+    (initials, made unique: "Partly met" -> "PM"), always shown with a key."""
+    short: dict[str, str] = {}
+    for label in labels:
+        initials = "".join(word[0] for word in label.split() if word).upper() or label
+        candidate, n = initials, 1
+        while candidate in short.values():
+            n += 1
+            candidate = f"{initials}{n}"
+        short[label] = candidate
+    return short
+
+
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.configure(font=FONT).configure_axis(
         labelFontSize=12, titleFontSize=12, labelColor=DARK, titleColor=DARK

@@ -148,6 +148,12 @@ class LandlordResult(models.Model):
         max_digits=4, decimal_places=1, null=True, blank=True, help_text="Percentage points"
     )
     is_most_improved = models.BooleanField(default=False)
+    signed_charter = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Whether the landlord had signed the charter when these results were "
+        "published; empty for versions published before this was kept",
+    )
     participation_measures = models.JSONField(default=list, blank=True)
     participation_figures = models.JSONField(
         default=dict,

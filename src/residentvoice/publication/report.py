@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from residentvoice.core.formats import date_and_time
 from residentvoice.core.pdf import render_pdf
 from residentvoice.core.spreadsheets import xlsx_row
 from residentvoice.organisations.selectors import council_current
@@ -65,9 +66,9 @@ def report_publication(
         )
     may_preview = user is not None and user.has_perm("publication.view_publication", publication)
     if publication.is_embargoed and not (include_embargoed or may_preview):
-        when = timezone.localtime(publication.publish_at)
         raise ReportUnavailableError(
-            f"The {year} results are under embargo until {when:%d %B %Y %H:%M}. Build the "
+            f"The {year} results are under embargo until {date_and_time(publication.publish_at)}. "
+            "Build the "
             "report after then, or ask for an embargoed preview."
         )
     return publication
@@ -79,19 +80,6 @@ def _paragraphs(text: str) -> list[str]:
 
 def _f(value: Any) -> float | None:
     return float(value) if value is not None else None
-
-
-def _abbreviations(labels: list[str]) -> dict[str, str]:
-    """Short forms of the ratings for the wide matrix (initials, made unique), with a key."""
-    short: dict[str, str] = {}
-    for label in labels:
-        initials = "".join(word[0] for word in label.split() if word).upper() or label
-        candidate, n = initials, 1
-        while candidate in short.values():
-            n += 1
-            candidate = f"{initials}{n}"
-        short[label] = candidate
-    return short
 
 
 def _ratings_by_number(section: dict[str, Any], numbers: list[int]) -> list[str]:
@@ -138,7 +126,7 @@ def report_data(publication: Publication, *, progress: Progress | None = None) -
     labels = [r["label"] for r in publication.ratings]
     if any(r.not_applicable for r in results):
         labels.append(NOT_APPLICABLE)
-    short = _abbreviations(labels)
+    short = charts.rating_short_forms(labels)
     tick(10, 100, "Working out the figures")
 
     landlord_sections = []

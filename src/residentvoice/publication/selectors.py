@@ -189,6 +189,8 @@ class Overview:
     commitment: int | None = None
     size_band: str = ""
     size_band_label: str = ""
+    # Every landlord in the version that had not signed the charter when it was published.
+    not_signed: list[LandlordResult] = field(default_factory=list)
 
     @property
     def is_filtered(self) -> bool:
@@ -203,10 +205,8 @@ def overview(
     commitments = publication.commitments
     if commitment is not None:
         commitments = [c for c in commitments if c["number"] == commitment]
-    landlords = publication.landlords.all()
-    if size_band:
-        landlords = landlords.filter(size_band=size_band)
-    landlord_rows = list(landlords.order_by("order", "landlord_name"))
+    every_landlord = list(publication.landlords.order_by("order", "landlord_name"))
+    landlord_rows = [row for row in every_landlord if not size_band or row.size_band == size_band]
     results = CommitmentResult.objects.filter(
         publication=publication, landlord__in=[row.pk for row in landlord_rows]
     ).only(
@@ -237,6 +237,7 @@ def overview(
         publication=publication,
         commitments=commitments,
         rows=rows,
+        not_signed=[row for row in every_landlord if row.signed_charter is False],
         commitment=commitment,
         size_band=size_band,
         size_band_label=str(SizeBand(size_band).label) if size_band else "",

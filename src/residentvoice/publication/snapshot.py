@@ -310,6 +310,7 @@ def freeze_cycle(cycle: AssessmentCycle, *, with_measures: bool = True) -> Snaps
                 landlord_type=str(landlord.get_landlord_type_display()),
                 borough_homes=homes or None,
                 size_band=size_band_for(homes),
+                signed_charter=landlord.has_signed,
                 assessed=0,
                 met=0,
                 participation_measures=_participation_measures(landlord) if with_measures else [],

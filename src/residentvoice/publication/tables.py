@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from residentvoice.core.spreadsheets import csv_row, xlsx_row
 
-from .models import Publication, SizeBand
+from .models import Publication
 from .selectors import CommitmentPage, LandlordPage, Overview, PracticeLibrary
 
 DEMO_NOTE = "Synthetic demonstration data: not the results of a real assessment."
@@ -59,7 +59,7 @@ def overview_tables(view: Overview) -> list[Table]:
         title=f"Commitments met or exceeded by each landlord, {view.publication.reporting_year}",
         columns=[
             "Landlord",
-            "Size",
+            "Homes in the borough",
             "Commitments assessed",
             "Met or exceeded",
             "Share met or exceeded (%)",
@@ -78,7 +78,7 @@ def overview_tables(view: Overview) -> list[Table]:
         summary.rows.append(
             [
                 landlord.landlord_name,
-                str(SizeBand(landlord.size_band).label),
+                landlord.borough_homes,
                 landlord.assessed,
                 landlord.met,
                 _number(landlord.share_met),

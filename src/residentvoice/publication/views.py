@@ -30,12 +30,14 @@ from django.views.decorators.http import require_POST
 
 from residentvoice.assessment.models import AssessmentCycle, Stage
 from residentvoice.core.files.uploads import upload_response
+from residentvoice.core.formats import date_and_time
 from residentvoice.core.forms import form_errors_from
 from residentvoice.core.permissions import permission_required
 
 from . import charts, forms, opendata, selectors, services, tables
 from .links import scorecard_url
 from .models import Publication, ReportBuild, ReportFile, ReportStatus, ReportText
+from .snapshot import NOT_APPLICABLE
 
 FRAGMENT_SECONDS = 60 * 60 * 24
 REPORT_TYPES = {
@@ -141,6 +143,20 @@ def _download(
     return response
 
 
+def _rating_key(publication: Any, view: Any) -> list[dict[str, Any]]:
+    """The ratings the grid uses, each with its short form and colour, for the grid and its key
+    (Not applicable only where the grid holds it)."""
+    count = len(publication.ratings)
+    entries = [(r["label"], r.get("rank")) for r in publication.ratings]
+    if any(cell and cell.not_applicable for row in view.rows for cell in row.cells):
+        entries.append((NOT_APPLICABLE, None))
+    short = charts.rating_short_forms([label for label, _ in entries])
+    return [
+        {"label": label, "short": short[label], "colour": charts.rating_colour(rank, count)}
+        for label, rank in entries
+    ]
+
+
 def _downloads(
     publication: Publication,
     version: int | None,
@@ -198,6 +214,7 @@ def overview(
             "summary": tables.overview_tables(view)[1],
             "chart": chart,
             "rating_count": len(publication.ratings),
+            "rating_key": _rating_key(publication, view),
             **_downloads(
                 publication,
                 version,
@@ -534,8 +551,7 @@ def publish(request: HttpRequest, year: str) -> HttpResponse:
             if publication.is_embargoed:
                 messages.success(
                     request,
-                    f"The {year} results are published under embargo until "
-                    f"{when:%d %B %Y at %H:%M}.",
+                    f"The {year} results are published under embargo until {date_and_time(when)}.",
                 )
             else:
                 messages.success(request, f"The {year} results are published.")

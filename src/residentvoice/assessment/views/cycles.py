@@ -3,8 +3,6 @@ landlord, a landlord's participation (its items, sign-off, reviewer) and the cou
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -182,22 +180,17 @@ def dashboard(request: HttpRequest, year: str) -> HttpResponse:
         commitment=request.GET.get("commitment", ""),
         state=request.GET.get("state", ""),
         reviewer=request.GET.get("reviewer", ""),
+        page=request.GET.get("page", 1),
     )
-    urls: dict[str, str] = {}
-
-    def url_of(landlord: Any) -> str:
-        # One reverse per landlord, not per cell: the matrix can hold thousands of links.
-        if landlord.slug not in urls:
-            urls[landlord.slug] = reverse(
-                "assessment:participation",
-                kwargs={"year": found.reporting_year, "slug": landlord.slug},
-            )
-        return urls[landlord.slug]
-
-    for row in board["matrix"]:
-        row["url"] = url_of(row["landlord"])
-    for queue in board["reviewer_queues"]:
-        queue["landlords"] = [
-            (landlord, count, url_of(landlord)) for landlord, count in queue["landlords"]
-        ]
-    return render(request, "assessment/dashboard.html", {"cycle": found, "board": board})
+    for row in board["grid"]:  # one reverse per landlord shown, not per cell
+        row["url"] = reverse(
+            "assessment:participation",
+            kwargs={"year": found.reporting_year, "slug": row["landlord"].slug},
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assessment/dashboard.html",
+        {"cycle": found, "board": board, "query": query.urlencode()},
+    )

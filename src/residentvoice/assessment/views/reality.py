@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from residentvoice.accounts.selectors import membership_of
 from residentvoice.charter.models import Commitment
+from residentvoice.core.formats import long_date
 from residentvoice.core.forms import GovukForm, form_errors_from
 from residentvoice.core.permissions import permission_required
 
@@ -357,7 +358,7 @@ def reality_session_add(request: HttpRequest, year: str) -> HttpResponse:
 
 
 def _day(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return long_date(day)
 
 
 @permission_required("assessment.reality_check", _own_landlord)

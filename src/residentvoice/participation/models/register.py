@@ -33,13 +33,22 @@ class RegisterStatus(models.TextChoices):
     NOT_TAKEN_FORWARD = "not_taken_forward", "Not taken forward, with reasons"
 
 
+# An entry has something to say once it says what was done, or that the idea was not taken
+# forward (the decision and its reason are then the answer). Until then it waits, out of sight.
+SAYS_WHAT_WE_DID = ~models.Q(action_taken="") | models.Q(status=RegisterStatus.NOT_TAKEN_FORWARD)
+
+
 class RegisterEntryQuerySet(models.QuerySet["RegisterEntry"]):
     def public(self, now: datetime.datetime | None = None) -> RegisterEntryQuerySet:
-        """What the public may see now: public at its source, not hidden after a report, and
-        past its "public from" moment (results under embargo wait for the embargo to lift)."""
+        """What the public may see now: public at its source, not hidden after a report, past
+        its "public from" moment (results under embargo wait for the embargo to lift), and
+        saying what was done (an entry whose "we did" is empty waits until there is something
+        to say). Every public page, the feed, the download and the evidence links read this."""
         moment = now or timezone.now()
-        return self.filter(is_public=True, hidden_at__isnull=True).filter(
-            models.Q(public_from__isnull=True) | models.Q(public_from__lte=moment)
+        return (
+            self.filter(is_public=True, hidden_at__isnull=True)
+            .filter(models.Q(public_from__isnull=True) | models.Q(public_from__lte=moment))
+            .filter(SAYS_WHAT_WE_DID)
         )
 
 
@@ -96,3 +105,20 @@ class RegisterEntry(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("participation:register-entry", kwargs={"pk": self.pk})
+
+    @property
+    def waits_for_what_we_did(self) -> bool:
+        return not self.action_taken and self.status != RegisterStatus.NOT_TAKEN_FORWARD
+
+    @property
+    def public_state(self) -> str:
+        """Where the entry stands on the public register, in words, for staff."""
+        if not self.is_public:
+            return "Not public at its source"
+        if self.hidden_at:
+            return "Hidden after a report"
+        if self.waits_for_what_we_did:
+            return "Waiting for what we did"
+        if self.public_from and self.public_from > timezone.now():
+            return "Under embargo"
+        return "On the public register"

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from residentvoice.core.formats import long_date
 from residentvoice.core.models import TimeStampedModel
 from residentvoice.organisations.models import Landlord
 
@@ -101,7 +102,7 @@ class Meeting(TimeStampedModel):
         ordering = ["-held_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.held_at:%d %b %Y})"
+        return f"{self.title} ({long_date(self.held_at)})"
 
     @property
     def landlord_id(self) -> int:

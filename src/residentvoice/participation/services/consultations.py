@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from residentvoice.core.files.uploads import DOCUMENTS, upload_check
+from residentvoice.core.formats import closing_time
 from residentvoice.notifications.services import notification_send
 
 from ..models import (
@@ -502,8 +503,7 @@ def _check_can_answer(consultation: Consultation, user: Any) -> None:
         raise ValidationError(
             "This consultation is not open for answers."
             if consultation.status in (ConsultationStatus.DRAFT, ConsultationStatus.SCHEDULED)
-            else "This consultation closed on "
-            f"{timezone.localtime(consultation.closes_at):%-d %B %Y}."
+            else f"This consultation closed at {closing_time(consultation.closes_at)}."
         )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from residentvoice.core.formats import long_date
 from residentvoice.notifications.services import notification_send
 
 from ..models import PanelMember
@@ -42,7 +43,7 @@ def overdue_remind(*, today: datetime.date | None = None) -> int:
             users=[*members[item.review.panel_id], *admins[item.landlord_id], *council],
             subject=f"Overdue at {item.landlord_name}: {item.label}",
             body=f"{item.label}, for the scrutiny review “{item.review.title}”, was due on "
-            f"{item.due_on:%-d %B %Y} ({days} day{'s' if days != 1 else ''} ago).",
+            f"{long_date(item.due_on)} ({days} day{'s' if days != 1 else ''} ago).",
             url=item.url,
             topic="scrutiny",
             dedupe_key=f"overdue:{item.kind}:{item.object_id}:{week.year}-W{week.week}",

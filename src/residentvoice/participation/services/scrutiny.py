@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from residentvoice.core.files.uploads import DOCUMENTS, upload_check
+from residentvoice.core.formats import closing_time, date_and_time, long_date
 from residentvoice.notifications.services import notification_send
 
 from ..models import (
@@ -168,7 +169,7 @@ def meeting_create(
     notification_send(
         users=active_members(panel),
         subject=f"Panel meeting: {meeting.title}",
-        body=f"{panel.name} meets on {timezone.localtime(held_at):%-d %B %Y at %H:%M}"
+        body=f"{panel.name} meets at {date_and_time(held_at)}"
         + (f", {meeting.place}" if meeting.place else "")
         + ". The agenda is on the panel's page.",
         url=reverse("participation:meeting-detail", kwargs={"pk": meeting.pk}),
@@ -283,7 +284,7 @@ def topic_round_open(*, panel: Panel, title: str, closes_at: datetime.datetime) 
         users=residents_of(panel.landlord_id),
         subject=f"Suggest what {panel.name} should look at",
         body=f"{panel.name} is choosing its next review. Suggest a topic or vote for one by "
-        f"{timezone.localtime(closes_at):%-d %B %Y}.",
+        f"{closing_time(closes_at)}.",
         url=reverse("participation:round-detail", kwargs={"pk": topic_round.pk}),
         topic="scrutiny",
     )
@@ -544,7 +545,7 @@ def review_stage_move(
             users=landlord_staff(review.landlord_id),
             subject=f"Scrutiny report to answer: {review.title}",
             body=f"{review.panel.name} has sent its report with {len(recommendations)} "
-            f"recommendations. Answer each by {review.answer_due_on:%-d %B %Y}.",
+            f"recommendations. Answer each by {long_date(review.answer_due_on)}.",
             url=review.get_absolute_url(),
             topic="scrutiny",
         )
@@ -586,7 +587,7 @@ def data_request_create(
     notification_send(
         users=landlord_staff(review.landlord_id),
         subject=f"The scrutiny panel asks for information: {review.title}",
-        body=f"{request.question}\n\nPlease answer by {due_on:%-d %B %Y}.",
+        body=f"{request.question}\n\nPlease answer by {long_date(due_on)}.",
         url=review.get_absolute_url(),
         topic="scrutiny",
     )
@@ -685,7 +686,7 @@ def _register(recommendation: Recommendation) -> None:
         if recommendation.owner:
             decision += f". Owner: {recommendation.owner}"
         if recommendation.due_on:
-            decision += f". Due: {recommendation.due_on:%-d %B %Y}"
+            decision += f". Due: {long_date(recommendation.due_on)}"
     action = ""
     if latest is not None:
         action = f"{latest.percent}% complete" + (

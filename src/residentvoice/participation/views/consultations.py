@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from residentvoice.accounts.selectors import membership_of
 from residentvoice.core.files.uploads import upload_response
+from residentvoice.core.formats import closing_time
 from residentvoice.core.forms import form_errors_from
 from residentvoice.core.permissions import permission_required
 
@@ -118,18 +119,17 @@ def consultation_answer(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 form_errors_from(form, error)
             else:
-                closes = timezone.localtime(consultation.closes_at)
                 if submitting:
                     messages.success(
                         request,
-                        f"Thank you: your answers are sent. You can change them until "
-                        f"{closes:%-d %B %Y}.",
+                        "Thank you: your answers are sent. You can change them until it "
+                        f"closes at {closing_time(consultation.closes_at)}.",
                     )
                 else:
                     messages.success(
                         request,
-                        f"Your answers are saved. Come back to finish and send them before "
-                        f"{closes:%-d %B %Y}.",
+                        "Your answers are saved. Come back to finish and send them before "
+                        f"it closes at {closing_time(consultation.closes_at)}.",
                     )
                 return redirect("participation:consultation-detail", pk=consultation.pk)
     else:

@@ -10,11 +10,14 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from residentvoice.core import formats
+
 from .. import tables
 from ..charts import rating_colour
 from ..links import scorecard_url as _scorecard_url
 
 register = template.Library()
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @register.simple_tag(takes_context=True)
@@ -30,6 +33,27 @@ def rating_tag(result: Any, count: int) -> SafeString:
     return format_html(
         '<strong class="govuk-tag govuk-tag--{} rv-rating">{}</strong>',
         rating_colour(result.rating_rank, count),
+        result.rating_label,
+    )
+
+
+@register.simple_tag
+def rating_short(result: Any, key: list[dict[str, Any]]) -> SafeString:
+    """A rating in the grid: its short form in its colour (the key beside the grid gives the
+    words), its words for screen readers."""
+    if result is None:
+        return mark_safe(
+            '<span aria-hidden="true">–</span>'
+            '<span class="govuk-visually-hidden">Not assessed</span>'
+        )
+    entry = next((e for e in key if e["label"] == result.rating_label), None)
+    if entry is None:  # a rating the key does not know: its words, in full
+        return rating_tag(result, len(key))
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--{} rv-rating-short"><span aria-hidden="true">{}'
+        '</span><span class="govuk-visually-hidden">{}</span></strong>',
+        entry["colour"],
+        entry["short"],
         result.rating_label,
     )
 
@@ -83,11 +107,16 @@ def filesize(size: int | None) -> str:
 
 @register.filter
 def cell(value: Any) -> Any:
-    """A table value for reading: a dash for nothing, one decimal place for fractions."""
+    """A table value for reading: a dash for nothing, thousands separated, one decimal place for
+    fractions, dates in words (the downloads keep the plain numbers and ISO dates)."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return formats.long_date(value)
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return f"{value:,.1f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return formats.number(value)
     return value
 
 

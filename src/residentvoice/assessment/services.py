@@ -156,13 +156,33 @@ def _lock(item: AssessmentItem, version: int | None) -> AssessmentItem:
     return locked
 
 
-def _save(item: AssessmentItem, fields: list[str], *, reopened_stage: str = "") -> None:
+def _save(
+    item: AssessmentItem,
+    fields: list[str],
+    *,
+    stamps: dict[str, Any] | None = None,
+    reopened_stage: str = "",
+    changed_elsewhere: bool = False,
+) -> bool:
+    """Save a locked item's `fields` with `stamps` (who and when) and a new version, if anything
+    differs from what is stored. A save that changes nothing stores nothing, so nobody else's
+    copy goes stale and the item keeps who last changed it and when."""
+    attnames = [AssessmentItem._meta.get_field(name).attname for name in fields]  # type: ignore[union-attr]
+    stored = AssessmentItem.objects.filter(pk=item.pk).values(*attnames).get()
+    reopened = bool(reopened_stage) and item.reopened_for == reopened_stage
+    if not (changed_elsewhere or reopened) and all(
+        stored[name] == getattr(item, name) for name in attnames
+    ):
+        return False
+    for name, value in (stamps or {}).items():
+        setattr(item, name, value)
     item.version += 1
-    fields = [*fields, "version", "updated_at"]
-    if reopened_stage and item.reopened_for == reopened_stage:
+    fields = [*fields, *(stamps or {}), "version", "updated_at"]
+    if reopened:
         item.reopened_for = ""
         fields.append("reopened_for")
     item.save(update_fields=fields)
+    return True
 
 
 def _rating_for(item: AssessmentItem, rating: RatingOption | None) -> RatingOption | None:
@@ -373,12 +393,15 @@ def item_self_assess(
         item.not_applicable_reason = not_applicable_reason.strip() if not_applicable else ""
         item.what_we_do = what_we_do.strip()
         item.how_residents_involved = how_residents_involved.strip()
+        criteria_changed = False
         for criterion_rating in item.criteria.all():
             if criteria and criterion_rating.criterion_id in criteria:
                 given, note = criteria[criterion_rating.criterion_id]
-                criterion_rating.rating = _rating_for(item, given)
-                criterion_rating.note = note.strip()
-                criterion_rating.save()
+                given = _rating_for(item, given)
+                if (criterion_rating.rating, criterion_rating.note) != (given, note.strip()):
+                    criterion_rating.rating, criterion_rating.note = given, note.strip()
+                    criterion_rating.save()
+                    criteria_changed = True
         _save(
             item,
             [
@@ -389,6 +412,7 @@ def item_self_assess(
                 "how_residents_involved",
             ],
             reopened_stage=Stage.SELF_ASSESSMENT,
+            changed_elsewhere=criteria_changed,
         )
     return item
 
@@ -691,17 +715,10 @@ def item_review(
         item.council_rating = _rating_for(item, rating)
         item.council_feedback = feedback.strip()
         item.council_private_notes = private_notes.strip()
-        item.reviewed_by = by
-        item.reviewed_at = timezone.now()
         _save(
             item,
-            [
-                "council_rating",
-                "council_feedback",
-                "council_private_notes",
-                "reviewed_by",
-                "reviewed_at",
-            ],
+            ["council_rating", "council_feedback", "council_private_notes"],
+            stamps={"reviewed_by": by, "reviewed_at": timezone.now()},
             reopened_stage=Stage.COUNCIL_REVIEW,
         )
     return item
@@ -788,15 +805,15 @@ def item_reply(
             raise ValidationError(REPLY_NEEDS_EVIDENCE, code="reply_evidence")
         item.reply_position = position
         item.reply_reason = reason.strip()
-        item.replied_by = by
-        item.replied_at = timezone.now()
-        _save(
+        if _save(
             item,
-            ["reply_position", "reply_reason", "replied_by", "replied_at"],
+            ["reply_position", "reply_reason"],
+            stamps={"replied_by": by, "replied_at": timezone.now()},
             reopened_stage=Stage.RIGHT_OF_REPLY,
-        )
-        item_id = item.pk
-        transaction.on_commit(lambda: _announce_reply(item_id))
+            changed_elsewhere=evidence is not None,
+        ):
+            item_id = item.pk
+            transaction.on_commit(lambda: _announce_reply(item_id))
     return item
 
 
@@ -832,17 +849,10 @@ def item_moderate(
         item.final_rating = _rating_for(item, rating)
         item.final_not_applicable = not_applicable
         item.final_rationale = rationale.strip()
-        item.moderated_by = by
-        item.moderated_at = timezone.now()
         _save(
             item,
-            [
-                "final_rating",
-                "final_not_applicable",
-                "final_rationale",
-                "moderated_by",
-                "moderated_at",
-            ],
+            ["final_rating", "final_not_applicable", "final_rationale"],
+            stamps={"moderated_by": by, "moderated_at": timezone.now()},
             reopened_stage=Stage.MODERATION,
         )
         reality_outcome_record(item=item, is_public=False)

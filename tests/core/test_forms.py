@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from residentvoice.core.forms import GovukForm
@@ -178,3 +179,27 @@ def test_a_refused_character_never_reaches_the_fields_own_checks():
     assert not form.is_valid()
     assert seen == []
     assert "hidden control character" in form.errors["code"][0]
+
+
+@pytest.mark.django_db
+def test_a_meeting_title_with_a_line_break_is_refused_and_nothing_is_saved(
+    client, people, landlord
+):
+    """A title carrying "\\r\\nBcc: …" would be copied into the subject of every email about it."""
+    from residentvoice.participation.models import Meeting
+
+    from ..participation.builders import panel_with_chair
+
+    panel = panel_with_chair(landlord=landlord, chair=people["resident"])
+    client.force_login(people["landlord_officer"])
+    response = client.post(
+        reverse("participation:meeting-create", args=[panel.pk]),
+        {
+            "title": "Panel meeting\r\nBcc: everyone@example.org",
+            "held_on": "2025-03-04",
+            "held_time": "18:30",
+        },
+    )
+    assert response.status_code == 200
+    assert "Title must be on one line: remove the line break" in response.content.decode()
+    assert not Meeting.objects.exists()

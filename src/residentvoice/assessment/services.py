@@ -25,6 +25,7 @@ from PIL import Image
 from simple_history.utils import bulk_create_with_history
 
 from residentvoice.charter.models import Charter, RatingOption
+from residentvoice.core.text import require_acceptable_text
 from residentvoice.organisations.models import Landlord
 
 from .models import (
@@ -388,6 +389,23 @@ def item_self_assess(
             raise ValidationError(
                 {"rating": "Choose a rating or mark the commitment not applicable, not both."}
             )
+        # Text from a spreadsheet or a command follows the forms' rules; text already stored
+        # (from before those rules) may be kept as it is.
+        require_acceptable_text(
+            {
+                name: (label, value)
+                for name, label, value in (
+                    ("not_applicable_reason", "Why it does not apply", not_applicable_reason),
+                    ("what_we_do", "What we do", what_we_do),
+                    (
+                        "how_residents_involved",
+                        "How residents were involved",
+                        how_residents_involved,
+                    ),
+                )
+                if value.strip() != getattr(item, name)
+            }
+        )
         item.self_rating = _rating_for(item, rating)
         item.self_not_applicable = not_applicable
         item.not_applicable_reason = not_applicable_reason.strip() if not_applicable else ""

@@ -265,7 +265,10 @@ def walk(
                         problems.append(f"{here}: answered {response.status_code}")
                         continue
                     if not response.get("Content-Type", "").startswith("text/html"):
-                        response.close()  # a download: no form and no checkbox to look at
+                        # A download: no form and no checkbox to look at. Read to its end, so the
+                        # test client closes it (closing it here would close the connection).
+                        if response.streaming:
+                            b"".join(response.streaming_content)
                         continue
                     problems.extend(f"{here}: {problem}" for problem in visit(here, response))
                     problems.extend(f"{here}: {error}" for error in tab.errors)

@@ -10,7 +10,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from residentvoice.core.forms import GovukForm
+from residentvoice.core.forms import GovukForm, GovukFormMixin
 from residentvoice.core.text import SPREADSHEET_CELL_LIMIT, TEXT_LIMIT
 
 SUMMER = datetime.datetime(2024, 7, 1, 9, 30, 15, 123456, tzinfo=datetime.UTC)  # 10:30:15 BST
@@ -203,3 +203,34 @@ def test_a_meeting_title_with_a_line_break_is_refused_and_nothing_is_saved(
     assert response.status_code == 200
     assert "Title must be on one line: remove the line break" in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+def _subclasses(cls: type) -> set[type]:
+    found = set(cls.__subclasses__())
+    for sub in list(found):
+        found |= _subclasses(sub)
+    return found
+
+
+def test_every_form_of_the_site_follows_the_shared_rules():
+    """The rules above hold for a form only if it is built on the shared mixin."""
+    import importlib
+    import pkgutil
+
+    import residentvoice
+
+    for module in pkgutil.walk_packages(residentvoice.__path__, "residentvoice."):
+        if module.name.rsplit(".", 1)[-1] in ("forms", "views") or ".views." in module.name:
+            importlib.import_module(module.name)
+    ours = [
+        form
+        for form in _subclasses(forms.BaseForm)
+        if form.__module__.startswith("residentvoice.") and form.__name__ != "NewPasswordMixin"
+    ]
+    assert len(ours) > 60
+    outside = sorted(
+        f"{form.__module__}.{form.__name__}"
+        for form in ours
+        if not issubclass(form, GovukFormMixin)
+    )
+    assert outside == []

@@ -125,7 +125,8 @@ def widget_css_class(widget: forms.Widget) -> str:
 
 
 class GovukFormMixin:
-    """Adds GOV.UK classes and error states to widgets once the form knows its errors."""
+    """Adds GOV.UK classes and error states to widgets once the form knows its errors, gives
+    dates and times the browser's own boxes, and holds every field to the site's text rules."""
 
     fields: dict[str, forms.Field]
     _errors: Any
@@ -188,7 +189,7 @@ class GovukFormMixin:
                 continue
             stored = self.initial.get(name, field.initial)  # type: ignore[attr-defined]
             stored = stored() if callable(stored) else stored
-            if isinstance(stored, kind) and not self[name]._has_changed():  # type: ignore[index]
+            if isinstance(stored, kind) and name not in self.changed_data:  # type: ignore[attr-defined]
                 self.cleaned_data[name] = stored
 
     def _style_widgets(self) -> None:

@@ -90,3 +90,10 @@ def test_ordinary_addresses_pass(client, ctx):
     response = client.get(reverse("tsm:overview"), {"q": "Café “Homes” – Ltd ✓"})
     assert response.status_code == 200
     assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_the_api_document_describes_the_refusal(client, db):
+    paths = client.get(reverse("api:openapi-json")).json()["paths"]
+    operations = [operation for path in paths.values() for operation in path.values()]
+    assert len(operations) > 5
+    assert all("400" in operation["responses"] for operation in operations)

@@ -9,6 +9,7 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,7 @@ from residentvoice.assessment.exchange import IDENTITY_SHEET, SHEET, Problem
 from residentvoice.assessment.models import AssessmentItem, Participation, RealityCheck, Stage
 from residentvoice.assessment.services import cycle_open
 from residentvoice.core.spreadsheets import xlsx_printable
+from residentvoice.core.text import SPREADSHEET_CELL_LIMIT, TEXT_LIMIT
 
 from ..factories import LandlordFactory
 from .conftest import item_of, move_to, rating
@@ -300,7 +302,9 @@ def test_any_text_survives_the_round_trip(participation, text):
     plan = exchange.self_assessment_preview(
         participation=participation, data=exchange.self_assessment_workbook(participation)
     )
-    assert plan.ok
+    # A workbook cannot hold most control characters, so the export drops them; the rest (C1)
+    # the import refuses as the forms do, rather than save them again.
+    assert plan.ok or all("hidden control character" in p.reason for p in plan.problems)
     # Text the website saves (trimmed, no control characters) comes back unchanged, whatever
     # its line breaks.
     if xlsx_printable(text) == text == text.strip():
@@ -652,3 +656,53 @@ def test_council_staff_download_the_whole_cycle(client, reviewed, people):
     assert "Council private notes" in next(book["Assessment"].iter_rows(values_only=True))
     assert client.get(url("everything", "xlsx")).status_code == 404
     assert client.get(url("cycle", "pdf")).status_code == 404
+
+
+def test_a_cell_cut_at_the_spreadsheet_limit_is_refused_and_the_full_text_kept(
+    participation, landlord
+):
+    """Text stored before the site capped its length, longer than a cell holds, is cut to 32,767
+    characters when the workbook is saved; importing that would replace the full text."""
+    item = item_of(participation.cycle, landlord, 3)
+    full = ("Residents chair the repairs panel. " * 1200).strip()  # 41,999 characters
+    item.what_we_do = full
+    item.save(update_fields=["what_we_do"])
+    exported = exchange.self_assessment_workbook(participation)
+    cut = edit(exported, {f"F{row_of(3)}": full[:SPREADSHEET_CELL_LIMIT]})  # as a spreadsheet does
+    plan = exchange.self_assessment_preview(participation=participation, data=cut)
+    assert cells(plan.problems) == {(SHEET, row_of(3), "F")}
+    assert "holds 32,767 characters, as many as a spreadsheet cell can" in plan.problems[0].reason
+    assert "probably cut short" in plan.problems[0].reason
+    assert not plan.changes
+    assert item_of(participation.cycle, landlord, 3).what_we_do == full
+
+
+def test_text_the_forms_would_refuse_is_refused_by_the_import_too(participation):
+    data = edit(
+        exchange.self_assessment_workbook(participation),
+        {
+            f"F{row_of(2)}": "x" * (TEXT_LIMIT + 1),
+            f"G{row_of(3)}": "Residents\x85chose",  # a control character a workbook can hold
+            f"F{row_of(4)}": "Lines\nand\ttabs are kept",
+        },
+    )
+    plan = exchange.self_assessment_preview(participation=participation, data=data)
+    assert cells(plan.problems) == {(SHEET, row_of(2), "F"), (SHEET, row_of(3), "G")}
+    reasons = " ".join(p.reason for p in plan.problems)
+    assert f"“What we do” must be {TEXT_LIMIT:,} characters or fewer: it has 20,001" in reasons
+    assert "“How residents were involved” contains a hidden control character (U+0085)" in reasons
+
+
+def test_the_service_applies_the_same_rules_to_text_it_is_given(participation, landlord):
+    item = item_of(participation.cycle, landlord, 2)
+    with pytest.raises(ValidationError) as refused:
+        services.item_self_assess(
+            item=item, version=None, rating=None, what_we_do="x" * (TEXT_LIMIT + 1)
+        )
+    assert "20,000 characters or fewer" in refused.value.message_dict["what_we_do"][0]
+    item.how_residents_involved = "Stored\x85long ago"
+    item.save(update_fields=["how_residents_involved"])
+    kept = services.item_self_assess(
+        item=item, version=None, rating=None, how_residents_involved="Stored\x85long ago"
+    )
+    assert kept.how_residents_involved == "Stored\x85long ago"  # unchanged text is not refused

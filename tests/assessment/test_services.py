@@ -309,3 +309,28 @@ def test_a_moderated_claim_residents_checked_enters_the_register_privately_until
     entry.refresh_from_db()
     assert entry.is_public is True
     assert RegisterEntry.objects.filter(source_kind="reality_check").count() == 1
+
+
+def test_saving_an_item_unchanged_stores_nothing(cycle, landlord, people):
+    """Nobody else's copy goes stale, and the review keeps who last changed it and when."""
+    move_to(cycle, Stage.SELF_ASSESSMENT)
+    item = services.item_self_assess(
+        item=item_of(cycle, landlord, 1), version=None, rating=rating("met"), what_we_do="We listen"
+    )
+    again = services.item_self_assess(
+        item=item, version=item.version, rating=rating("met"), what_we_do="We listen "
+    )
+    assert item_of(cycle, landlord, 1).version == again.version == item.version
+    move_to(cycle, Stage.COUNCIL_REVIEW)
+    reviewed = services.item_review(
+        item=item, by=people["council_officer"], version=None, rating=rating("met"), feedback="Ok"
+    )
+    services.item_review(
+        item=reviewed, by=people["council_admin"], version=None, rating=rating("met"), feedback="Ok"
+    )
+    stored = item_of(cycle, landlord, 1)
+    assert (stored.version, stored.reviewed_by, stored.reviewed_at) == (
+        reviewed.version,
+        people["council_officer"],
+        reviewed.reviewed_at,
+    )

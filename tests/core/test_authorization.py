@@ -15,7 +15,7 @@ from residentvoice.accounts.models import Membership, ResidentRegistration, Role
 from residentvoice.accounts.services import invitation_token
 
 from ..conftest import ROLES
-from ..factories import user_with_role
+from ..factories import StockFigureFactory, user_with_role
 from ..matrix import EVERYONE_OK, LOGIN, OK, REDIRECT, only, signed_in_only
 
 
@@ -33,6 +33,11 @@ def _landlord_membership(ctx: dict[str, Any]) -> dict[str, Any]:
 
 def _council_membership(ctx: dict[str, Any]) -> dict[str, Any]:
     return {"pk": Membership.objects.get(user=ctx["people"]["council_officer"]).pk}
+
+
+def _landlord_with_stock(ctx: dict[str, Any]) -> dict[str, Any]:
+    StockFigureFactory(landlord=ctx["landlord"], homes=6300)
+    return {"slug": ctx["landlord"].slug}
 
 
 def _invitation(ctx: dict[str, Any]) -> StaffInvitation:
@@ -62,7 +67,7 @@ MATRIX: dict[str, Entry] = {
         only("council_admin"),
     ),
     "organisations:landlord-stock": (
-        lambda c: {"slug": c["landlord"].slug},
+        _landlord_with_stock,
         "get",
         only("council_admin"),
     ),

@@ -10,7 +10,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from residentvoice.notifications.models import EmailState, Frequency, Notification
+from residentvoice.notifications.models import (
+    DEFAULT_FREQUENCY,
+    EmailState,
+    Frequency,
+    Notification,
+    NotificationPreference,
+)
 from residentvoice.notifications.services import (
     notification_digest_send,
     notification_preference_set,
@@ -139,3 +145,11 @@ def test_waiting_notifications_older_than_the_period_are_still_sent(
     Notification.objects.update(created_at=timezone.now() - datetime.timedelta(days=30))
     with django_capture_on_commit_callbacks(execute=True):
         assert notification_digest_send(frequency=Frequency.DAILY) == 1
+
+
+def test_choosing_the_default_again_stores_no_preference(db):
+    person = UserFactory()
+    notification_preference_set(user=person, frequency=DEFAULT_FREQUENCY)
+    assert not NotificationPreference.objects.filter(user=person).exists()
+    notification_preference_set(user=person, frequency=Frequency.WEEKLY)
+    assert NotificationPreference.objects.get(user=person).frequency == Frequency.WEEKLY

@@ -24,7 +24,9 @@ def test_landlord_list_is_a_sortable_table(client, council):
 
 
 def test_unknown_sort_and_landlord_are_handled(client, council):
-    assert client.get(reverse("organisations:landlord-list") + "?sort=%00drop").status_code == 200
+    assert client.get(reverse("organisations:landlord-list") + "?sort=drop").status_code == 200
+    # A control character is refused before the page is asked (docs/SECURITY.md).
+    assert client.get(reverse("organisations:landlord-list") + "?sort=%00drop").status_code == 400
     assert client.get("/landlords/no-such-landlord/").status_code == 404
     assert client.get("/landlords/%E2%98%83/").status_code == 404
 
@@ -102,3 +104,14 @@ def test_history_shows_who_changed_a_landlord(client, people, landlord):
     page = client.get(reverse("core:history") + "?kind=organisations").content.decode()
     assert "c-admin@example.org" in page
     assert "charter_status" in page
+
+
+def test_stock_form_opens_on_the_stored_figures_with_their_date_and_source(client, people):
+    landlord = StockFigureFactory(homes=640, as_of=datetime.date(2023, 3, 31)).landlord
+    client.force_login(people["council_admin"])
+    page = client.get(reverse("organisations:landlord-stock", args=[landlord.slug]))
+    form = page.context["form"]
+    assert form["borough__social_rent"].value() == 640
+    assert form["as_of"].value() == datetime.date(2023, 3, 31)
+    assert form["source"].value() == "Test figures"
+    assert 'type="date" name="as_of" value="2023-03-31"' in page.content.decode()

@@ -33,6 +33,7 @@ from residentvoice.charter.models import RatingOption
 from residentvoice.core.file_problems import FileProblemsError, Problem
 from residentvoice.core.files.tabular import read_tabular_file
 from residentvoice.core.spreadsheets import csv_row, xlsx_row, xlsx_set
+from residentvoice.core.text import SPREADSHEET_CELL_LIMIT, text_refusal
 
 from . import services
 from .models import (
@@ -75,6 +76,8 @@ FIELD_LABELS = {
     "what_we_do": "What we do",
     "how_residents_involved": "How residents were involved",
 }
+# The columns of text people write, which the site keeps whole (see core/text.py).
+TEXT_KEYS = ("not_applicable_reason", "what_we_do", "how_residents_involved")
 WIDTHS = {"number": 13, "title": 40, "rating": 16, "not_applicable": 15}
 WIDTHS.update(not_applicable_reason=40, what_we_do=70, how_residents_involved=60)
 
@@ -525,6 +528,20 @@ def _read_rows(sheet: list[list[Any]]) -> tuple[list[SheetRow], list[Problem]]:
                     else "The commitment number is missing.",
                 )
             )
+        for key in TEXT_KEYS:
+            written = cell(key)
+            if isinstance(written, str) and len(written) >= SPREADSHEET_CELL_LIMIT:
+                problems.append(
+                    Problem(
+                        SHEET,
+                        row_number,
+                        letters[key],
+                        f"The “{HEADINGS[key]}” cell holds {len(written):,} characters, as many "
+                        "as a spreadsheet cell can: the text was probably cut short when the file "
+                        "was saved, and importing it would lose the rest. Shorten the text (on "
+                        "the website, or in the cell) and upload the file again.",
+                    )
+                )
         na_value = cell("not_applicable")
         rows.append(
             SheetRow(
@@ -717,6 +734,10 @@ def self_assessment_plan(
             unchanged += 1
             continue
         first = next(key for key in FIELD_LABELS if _shown(before[key]) != _shown(after[key]))
+        for key in TEXT_KEYS:  # text that would be saved follows the forms' rules
+            refusal = text_refusal(after[key], label=f"“{HEADINGS[key]}”", multiline=True)
+            if refusal and _shown(before[key]) != _shown(after[key]):
+                problem(key, f"{refusal}.")
         closed = item_open_for_self_assessment(item, stage)
         if closed:
             problem(first, f"Commitment {commitment.number} cannot be changed now: {closed}.")
@@ -759,7 +780,10 @@ def self_assessment_preview(*, participation: Participation, data: bytes) -> Imp
         landlord_slug=sheet.landlord_slug,
         exported_versions=sheet.exported_versions,
     )
-    plan.problems = _in_order(sheet.problems + plan.problems)
+    # One problem per cell: the one found reading the file (a cell cut short is also too long).
+    read = {(p.sheet, p.row, p.column) for p in sheet.problems}
+    checked = [p for p in plan.problems if (p.sheet, p.row, p.column) not in read]
+    plan.problems = _in_order(sheet.problems + checked)
     return plan
 
 

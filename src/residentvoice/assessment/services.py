@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from residentvoice.charter.models import Charter, RatingOption
 from residentvoice.core.files.uploads import DOCUMENTS, upload_check
 from residentvoice.core.formats import long_date
+from residentvoice.core.text import require_acceptable_text
 from residentvoice.organisations.models import Landlord
 
 from .models import (
@@ -132,13 +133,33 @@ def _lock(item: AssessmentItem, version: int | None) -> AssessmentItem:
     return locked
 
 
-def _save(item: AssessmentItem, fields: list[str], *, reopened_stage: str = "") -> None:
+def _save(
+    item: AssessmentItem,
+    fields: list[str],
+    *,
+    stamps: dict[str, Any] | None = None,
+    reopened_stage: str = "",
+    changed_elsewhere: bool = False,
+) -> bool:
+    """Save a locked item's `fields` with `stamps` (who and when) and a new version, if anything
+    differs from what is stored. A save that changes nothing stores nothing, so nobody else's
+    copy goes stale and the item keeps who last changed it and when."""
+    attnames = [AssessmentItem._meta.get_field(name).attname for name in fields]  # type: ignore[union-attr]
+    stored = AssessmentItem.objects.filter(pk=item.pk).values(*attnames).get()
+    reopened = bool(reopened_stage) and item.reopened_for == reopened_stage
+    if not (changed_elsewhere or reopened) and all(
+        stored[name] == getattr(item, name) for name in attnames
+    ):
+        return False
+    for name, value in (stamps or {}).items():
+        setattr(item, name, value)
     item.version += 1
-    fields = [*fields, "version", "updated_at"]
-    if reopened_stage and item.reopened_for == reopened_stage:
+    fields = [*fields, *(stamps or {}), "version", "updated_at"]
+    if reopened:
         item.reopened_for = ""
         fields.append("reopened_for")
     item.save(update_fields=fields)
+    return True
 
 
 def _rating_for(item: AssessmentItem, rating: RatingOption | None) -> RatingOption | None:
@@ -344,17 +365,37 @@ def item_self_assess(
             raise ValidationError(
                 {"rating": "Choose a rating or mark the commitment not applicable, not both."}
             )
+        # Text from a spreadsheet or a command follows the forms' rules; text already stored
+        # (from before those rules) may be kept as it is.
+        require_acceptable_text(
+            {
+                name: (label, value)
+                for name, label, value in (
+                    ("not_applicable_reason", "Why it does not apply", not_applicable_reason),
+                    ("what_we_do", "What we do", what_we_do),
+                    (
+                        "how_residents_involved",
+                        "How residents were involved",
+                        how_residents_involved,
+                    ),
+                )
+                if value.strip() != getattr(item, name)
+            }
+        )
         item.self_rating = _rating_for(item, rating)
         item.self_not_applicable = not_applicable
         item.not_applicable_reason = not_applicable_reason.strip() if not_applicable else ""
         item.what_we_do = what_we_do.strip()
         item.how_residents_involved = how_residents_involved.strip()
+        criteria_changed = False
         for criterion_rating in item.criteria.all():
             if criteria and criterion_rating.criterion_id in criteria:
                 given, note = criteria[criterion_rating.criterion_id]
-                criterion_rating.rating = _rating_for(item, given)
-                criterion_rating.note = note.strip()
-                criterion_rating.save()
+                given = _rating_for(item, given)
+                if (criterion_rating.rating, criterion_rating.note) != (given, note.strip()):
+                    criterion_rating.rating, criterion_rating.note = given, note.strip()
+                    criterion_rating.save()
+                    criteria_changed = True
         _save(
             item,
             [
@@ -365,6 +406,7 @@ def item_self_assess(
                 "how_residents_involved",
             ],
             reopened_stage=Stage.SELF_ASSESSMENT,
+            changed_elsewhere=criteria_changed,
         )
     return item
 
@@ -543,17 +585,10 @@ def item_review(
         item.council_rating = _rating_for(item, rating)
         item.council_feedback = feedback.strip()
         item.council_private_notes = private_notes.strip()
-        item.reviewed_by = by
-        item.reviewed_at = timezone.now()
         _save(
             item,
-            [
-                "council_rating",
-                "council_feedback",
-                "council_private_notes",
-                "reviewed_by",
-                "reviewed_at",
-            ],
+            ["council_rating", "council_feedback", "council_private_notes"],
+            stamps={"reviewed_by": by, "reviewed_at": timezone.now()},
             reopened_stage=Stage.COUNCIL_REVIEW,
         )
     return item
@@ -640,15 +675,15 @@ def item_reply(
             raise ValidationError(REPLY_NEEDS_EVIDENCE, code="reply_evidence")
         item.reply_position = position
         item.reply_reason = reason.strip()
-        item.replied_by = by
-        item.replied_at = timezone.now()
-        _save(
+        if _save(
             item,
-            ["reply_position", "reply_reason", "replied_by", "replied_at"],
+            ["reply_position", "reply_reason"],
+            stamps={"replied_by": by, "replied_at": timezone.now()},
             reopened_stage=Stage.RIGHT_OF_REPLY,
-        )
-        item_id = item.pk
-        transaction.on_commit(lambda: _announce_reply(item_id))
+            changed_elsewhere=evidence is not None,
+        ):
+            item_id = item.pk
+            transaction.on_commit(lambda: _announce_reply(item_id))
     return item
 
 
@@ -684,17 +719,10 @@ def item_moderate(
         item.final_rating = _rating_for(item, rating)
         item.final_not_applicable = not_applicable
         item.final_rationale = rationale.strip()
-        item.moderated_by = by
-        item.moderated_at = timezone.now()
         _save(
             item,
-            [
-                "final_rating",
-                "final_not_applicable",
-                "final_rationale",
-                "moderated_by",
-                "moderated_at",
-            ],
+            ["final_rating", "final_not_applicable", "final_rationale"],
+            stamps={"moderated_by": by, "moderated_at": timezone.now()},
             reopened_stage=Stage.MODERATION,
         )
         reality_outcome_record(item=item, is_public=False)

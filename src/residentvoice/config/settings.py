@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that its refusal page has everything a page needs (the person, messages, nonce).
+    "residentvoice.core.middleware.RefuseControlCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "residentvoice.config.urls"

@@ -193,7 +193,10 @@ def notification_preference_set(*, user: Any, frequency: str) -> NotificationPre
     if frequency not in Frequency.values:
         raise ValidationError({"frequency": "Choose how often you want email."})
     preference = NotificationPreference.objects.filter(user=user).first()
-    if preference is None:
+    if preference is None and frequency == DEFAULT_FREQUENCY:
+        # Choosing what already applies stores nothing: the default stays the default.
+        preference = NotificationPreference(user=user, frequency=frequency)
+    elif preference is None:
         preference = NotificationPreference.objects.create(user=user, frequency=frequency)
     elif preference.frequency != frequency:
         preference.frequency = frequency

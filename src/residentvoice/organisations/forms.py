@@ -31,11 +31,14 @@ def stock_field_name(area: str, tenure: str) -> str:
 
 
 class StockForm(GovukForm):
-    """One number per tenure, in the borough and in total, with the date and source they share."""
+    """One number per tenure, in the borough and in total, with the date and source they share.
+
+    It opens on the stored figures, with the date and source of the latest of them, so saving it
+    unchanged changes nothing.
+    """
 
     as_of = forms.DateField(
         label="The date these figures describe",
-        widget=forms.DateInput(attrs={"type": "date"}),
         initial=datetime.date.today,
     )
     source = forms.CharField(
@@ -45,8 +48,12 @@ class StockForm(GovukForm):
     )
 
     def __init__(self, *args: Any, landlord: Landlord, **kwargs: Any) -> None:
-        current = {(f.area, f.tenure): f.homes for f in landlord.stock_figures.all()}
-        super().__init__(*args, **kwargs)
+        figures = list(landlord.stock_figures.all())
+        stored: dict[str, Any] = {stock_field_name(f.area, f.tenure): f.homes for f in figures}
+        latest = max(figures, key=lambda f: (f.as_of, f.updated_at), default=None)
+        if latest is not None:
+            stored.update(as_of=latest.as_of, source=latest.source)
+        super().__init__(*args, initial={**stored, **kwargs.pop("initial", {})}, **kwargs)
         for area in StockArea:
             for tenure in Tenure:
                 name = stock_field_name(area, tenure)
@@ -54,7 +61,6 @@ class StockForm(GovukForm):
                     label=f"{tenure.label}: homes {area.label.lower()}",
                     min_value=0,
                     required=False,
-                    initial=current.get((area.value, tenure.value)),
                 )
                 self.fields[name].width_class = "govuk-input--width-5"  # type: ignore[attr-defined]
         self.order_fields([*[k for k in self.fields if "__" in k], "as_of", "source"])

@@ -399,7 +399,9 @@ def publication_settings_update(
 
 def report_text_update(*, reporting_year: str, foreword: str, next_steps: str) -> ReportText:
     with transaction.atomic():
-        row, _ = ReportText.objects.get_or_create(reporting_year=reporting_year)
+        row = ReportText.objects.filter(reporting_year=reporting_year).first()
+        if row is None:
+            row = ReportText(reporting_year=reporting_year)  # stored once there is some text
         if (row.foreword, row.next_steps) != (foreword.strip(), next_steps.strip()):
             row.foreword, row.next_steps = foreword.strip(), next_steps.strip()
             row.save()

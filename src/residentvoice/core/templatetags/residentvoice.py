@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import template
+from django import forms, template
 from django.forms import BoundField
 from django.http import QueryDict
 from django.template.base import FilterExpression
@@ -24,8 +24,18 @@ register.filter("page_reference", formats.page_reference)
 
 
 @register.filter
-def widget_type(field: BoundField) -> str:
-    return type(field.field.widget).__name__.lower()
+def govuk_control(field: BoundField) -> str:
+    """Which Design System component draws the field: "radios", "checkboxes" (a group),
+    "checkbox" (one on its own) or "" (a label above a box). Asked by type, so a widget made
+    from one of these is drawn the same way."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # Django makes it a kind of RadioSelect
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    return ""
 
 
 @register.simple_tag(takes_context=True)

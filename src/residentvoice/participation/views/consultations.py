@@ -372,8 +372,13 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "background": data["background"],
             "audience": data["audience"],
             "is_anonymous": data["is_anonymous"],
-            "opens_at": forms.start_of(data["opens_on"]),
-            "closes_at": forms.end_of(data["closes_on"]),
+            # A day left as it was keeps the moment stored (which need not be midnight).
+            "opens_at": consultation.opens_at
+            if timezone.localdate(consultation.opens_at) == data["opens_on"]
+            else forms.start_of(data["opens_on"]),
+            "closes_at": consultation.closes_at
+            if timezone.localdate(consultation.closes_at) == data["closes_on"]
+            else forms.end_of(data["closes_on"]),
         }
         if consultation.published_at is not None:
             # Only what may change after publishing is sent; the rest stays as published.
@@ -382,8 +387,6 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 for k, v in fields.items()
                 if k in services.consultations.EDITABLE_AFTER_PUBLISHING
             }
-            if timezone.localdate(consultation.closes_at) == data["closes_on"]:
-                fields.pop("closes_at")
         try:
             services.consultation_update(consultation=consultation, **fields)
         except ValidationError as error:

@@ -258,8 +258,9 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     members = [member for member, _ in selectors.meeting_attendance(meeting)]
     initial: dict[str, Any] = {
         "title": meeting.title,
-        "held_on": meeting.held_at.astimezone().date(),
-        "held_time": meeting.held_at.astimezone().time().replace(second=0, microsecond=0),
+        # In the site's time zone, which the form reads the answer back in (not the server's).
+        "held_on": timezone.localtime(meeting.held_at).date(),
+        "held_time": timezone.localtime(meeting.held_at).time(),
         "place": meeting.place,
         "agenda": meeting.agenda,
         "minutes": meeting.minutes,

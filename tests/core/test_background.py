@@ -15,6 +15,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from residentvoice.core.formats import date_and_time
 from residentvoice.core.mail import SEPARATOR, MailFileBackend
 from residentvoice.core.notifications import email_queue, email_send, email_withheld
 
@@ -127,7 +128,7 @@ def test_a_task_waiting_for_its_next_attempt_is_listed_with_when(
     assert "Failed, to be tried again" in page
     assert "Email to rita@example.org" in page
     local = timezone.localtime(stored.run_after)
-    assert f"{local:%-d %B %Y %H:%M}" in page
+    assert date_and_time(local) in page  # "9:25am on 2 December 2026", as every page writes it
 
 
 def test_only_a_failed_task_can_be_tried_again(database_tasks, client, people):
